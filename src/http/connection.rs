@@ -1,0 +1,378 @@
+//! One connection's conversation, as a function from bytes to bytes.
+//!
+//! A TCP connection carries requests one after another (RFC 9112 §9.3);
+//! a client may even send several before reading any answer (pipelining,
+//! §9.3.2), and the answers must come back in the same order.
+//! [`Conversation::advance`] takes the bytes received and not yet used,
+//! answers every complete request among them into an output buffer, and
+//! says how many bytes it used and whether the connection must now close.
+//! It never touches a socket: the event loop in `server` moves the bytes,
+//! and the tests call it with byte strings.
+//!
+//! The order of work for one request:
+//! 1. wait until the head has ended (an empty line), refusing it as soon
+//!    as it is malformed or too big;
+//! 2. parse and check the head, then its framing headers;
+//! 3. ask the page whether it wants the body; if it does not (a 404, a
+//!    405), answer at once;
+//! 4. otherwise wait for the whole body (sending `100 Continue` first if
+//!    the client asked for it), then let the page answer.
+
+use super::chunked::ChunkedDecoder;
+use super::error::HttpError;
+use super::framing::{BodyFraming, body_framing};
+use super::request::{self, Method, Parsed, Request};
+use super::response::{Persistence, Response, Status};
+use crate::config::{Config, HEADER_SLOTS};
+use crate::log::AccessLog;
+use std::mem::MaybeUninit;
+use std::panic::{self, AssertUnwindSafe};
+
+/// The interim response that tells a waiting client to send its body
+/// (RFC 9110 §15.2.1).
+const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
+
+/// What the server asks of the application: the pages.
+pub trait Handler: Send + Sync + 'static {
+    /// Called once a request's head is in, before its body is read: should
+    /// the server read the body and then call [`Handler::respond`]? Saying
+    /// no (for a page that does not exist, or a method it does not take)
+    /// lets the server answer without waiting for a body it would discard
+    /// (RFC 9110 §10.1.1). An error refuses the request outright.
+    fn reads_body(&self, _request: &Request) -> Result<bool, HttpError> {
+        Ok(true)
+    }
+
+    /// Fills in the response to a request. `body` is the decoded body, or
+    /// empty when there was none or it was not read.
+    fn respond(&self, request: &Request, body: &[u8], response: &mut Response);
+}
+
+/// What one call to [`Conversation::advance`] needs besides the bytes: the
+/// pages, the limits, and the worker's reusable buffers.
+pub struct Context<'a, H> {
+    pub handler: &'a H,
+    pub config: &'a Config,
+    /// The current `Date` header value.
+    pub date: &'a str,
+    /// The client's address, as the log prints it.
+    pub peer: &'a str,
+    /// Scratch space for each response, reused from request to request.
+    pub response: &'a mut Response,
+    /// Where responses are laid out, to be sent with one write.
+    pub out: &'a mut Vec<u8>,
+    pub log: &'a mut AccessLog,
+    /// The server is shutting down: every response closes its connection.
+    pub closing: bool,
+}
+
+/// What [`Conversation::advance`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Advance {
+    /// Input bytes used up; the caller drops them from its buffer.
+    pub consumed: usize,
+    /// What the caller should do next.
+    pub after: After,
+}
+
+/// What comes after a call to [`Conversation::advance`], once the output
+/// it wrote has been sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After {
+    /// Every complete request was answered: read more.
+    Read,
+    /// The output filled up with complete requests still waiting: send it,
+    /// then call again with the unused input.
+    Flush,
+    /// The last response closes the connection.
+    Close,
+    /// The last response closes the connection, but the client may still
+    /// be sending (a refused body, pipelined requests). Stop writing and
+    /// read and discard for a moment before closing, or the close turns
+    /// into a reset that can destroy the response before it is read.
+    Drain,
+}
+
+/// Where a connection is between requests, which decides which timeout
+/// applies to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing of a next request has arrived: the idle timeout.
+    Idle,
+    /// Part of a head has arrived: the header timeout.
+    Head,
+    /// A head has arrived and its body is awaited: the body timeout.
+    Body,
+}
+
+/// What a connection remembers between reads.
+#[derive(Debug, Default)]
+pub struct Conversation {
+    /// Bytes at the front of the input already known to hold no complete
+    /// head, so a head that trickles in byte by byte is parsed once per
+    /// line, not once per byte.
+    scanned: usize,
+    /// A request whose head is in and whose body is still arriving.
+    body: Option<PendingBody>,
+    /// The request in progress is a `HEAD`, so even an error answer to it
+    /// carries no body.
+    head_only: bool,
+}
+
+#[derive(Debug)]
+struct PendingBody {
+    /// Length of the head in front of the body.
+    head_len: usize,
+    progress: BodyProgress,
+    /// `100 Continue` has been sent for this request.
+    continue_sent: bool,
+}
+
+#[derive(Debug)]
+enum BodyProgress {
+    Length(usize),
+    Chunked(ChunkedDecoder),
+}
+
+/// The outcome of looking at the front of the input once.
+enum Step {
+    /// The request there is not complete yet.
+    NeedMore,
+    /// A response was written for a request of `len` bytes.
+    Answered { len: usize, after: After },
+}
+
+impl Conversation {
+    /// Answers every complete request at the front of `input`. The caller
+    /// keeps the unused bytes and calls again, with them first, when more
+    /// arrive. `input` is mutable for one reason: a request line saying
+    /// `HTTP/1.2` is rewritten to `HTTP/1.1` in place.
+    pub fn advance<H: Handler>(&mut self, input: &mut [u8], cx: &mut Context<H>) -> Advance {
+        let mut consumed = 0;
+        while consumed < input.len() {
+            // Past a full output buffer, leave the rest for when it has
+            // drained: a client that pipelines without reading must not
+            // make the server buffer answers without bound.
+            if cx.out.len() >= cx.config.max_pending_output {
+                return Advance { consumed, after: After::Flush };
+            }
+            let rest = &mut input[consumed..];
+            let mark = cx.out.len();
+            let error = match panic::catch_unwind(AssertUnwindSafe(|| self.step(rest, cx))) {
+                Ok(Ok(Step::NeedMore)) => break,
+                Ok(Ok(Step::Answered { len, after: After::Read })) => {
+                    consumed += len;
+                    continue;
+                }
+                Ok(Ok(Step::Answered { len, after })) => {
+                    consumed += len;
+                    let after = if consumed < input.len() { After::Drain } else { after };
+                    return Advance { consumed, after };
+                }
+                Ok(Err(error)) => error,
+                Err(_) => HttpError::Internal,
+            };
+            // A panic may have left half a response behind: drop it.
+            cx.out.truncate(mark);
+            refuse(error, self.head_only, &input[consumed..], cx);
+            return Advance { consumed: input.len(), after: After::Drain };
+        }
+        Advance { consumed, after: After::Read }
+    }
+
+    /// Which timeout applies, given how many unused input bytes are held.
+    pub fn phase(&self, buffered: usize) -> Phase {
+        match (&self.body, buffered) {
+            (Some(_), _) => Phase::Body,
+            (None, 0) => Phase::Idle,
+            (None, _) => Phase::Head,
+        }
+    }
+
+    /// Tries to answer the request at the front of `input`.
+    fn step<H: Handler>(&mut self, input: &mut [u8], cx: &mut Context<H>) -> Result<Step, HttpError> {
+        if self.body.is_none() && !self.line_ended(input) {
+            return self.wait_for_head(input, cx.config);
+        }
+        if let Some(pending) = &mut self.body
+            && !pending.arrived(&input[pending.head_len..])?
+        {
+            return Ok(Step::NeedMore);
+        }
+        let mut slots = [const { MaybeUninit::uninit() }; HEADER_SLOTS];
+        let slots = &mut slots[..cx.config.max_headers];
+        if self.body.is_none()
+            && let Some(digit_at) = request::newer_minor_version(input)
+        {
+            request::downgrade_minor_version(input, digit_at);
+        }
+        let (request, head_len) = match request::parse(input, slots)? {
+            Parsed::Complete(request, head_len) => (request, head_len),
+            Parsed::Partial => return self.wait_for_head(input, cx.config),
+        };
+        self.head_only = request.method == Method::Head;
+        if head_len > cx.config.max_head_bytes {
+            return Err(too_large(input, cx.config.max_head_bytes));
+        }
+        match self.body.take() {
+            Some(pending) => Ok(self.answer_with_body(&request, &input[head_len..], pending, cx)),
+            None => {
+                cx.log.head(cx.peer, true, &input[..head_len]);
+                self.begin_body(&request, head_len, &input[head_len..], cx)
+            }
+        }
+    }
+
+    /// Has a line ended since the head was last found incomplete? Only
+    /// then can parsing again give a different answer.
+    fn line_ended(&self, input: &[u8]) -> bool {
+        input.get(self.scanned..).is_some_and(|new| new.contains(&b'\n'))
+    }
+
+    /// The head is incomplete: refuse it if it has already outgrown the
+    /// limit, otherwise remember how far it was searched.
+    fn wait_for_head(&mut self, input: &[u8], config: &Config) -> Result<Step, HttpError> {
+        if input.len() > config.max_head_bytes {
+            return Err(too_large(input, config.max_head_bytes));
+        }
+        self.scanned = input.len();
+        Ok(Step::NeedMore)
+    }
+
+    /// The head is in: work out the body's framing, let the page decline
+    /// the body, then answer if the body is already here.
+    fn begin_body<H: Handler>(
+        &mut self,
+        request: &Request,
+        head_len: usize,
+        after_head: &[u8],
+        cx: &mut Context<H>,
+    ) -> Result<Step, HttpError> {
+        let framing = body_framing(request, cx.config.max_body_bytes)?;
+        let expects_continue = request.expects_continue()?;
+        let mut pending = match framing {
+            BodyFraming::None => return Ok(self.answer(request, &[], head_len, false, cx)),
+            BodyFraming::Length(n) => PendingBody::new(head_len, BodyProgress::Length(n)),
+            BodyFraming::Chunked => {
+                let decoder = ChunkedDecoder::new(cx.config.max_body_bytes, cx.config.max_chunked_overhead);
+                PendingBody::new(head_len, BodyProgress::Chunked(decoder))
+            }
+        };
+        let arrived = pending.arrived(after_head)?;
+        if !cx.handler.reads_body(request)? {
+            // The answer does not depend on the body. If all of it is here,
+            // skip it and carry on; if not, the rest would be read as the
+            // next request, so close after answering (RFC 9112 §9.3).
+            let len = head_len + if arrived { pending.encoded_len() } else { 0 };
+            return Ok(self.answer(request, &[], len, !arrived, cx));
+        }
+        if arrived {
+            return Ok(self.answer_with_body(request, after_head, pending, cx));
+        }
+        if expects_continue {
+            cx.out.extend_from_slice(CONTINUE);
+            cx.log.head(cx.peer, false, CONTINUE);
+            pending.continue_sent = true;
+        }
+        self.body = Some(pending);
+        Ok(Step::NeedMore)
+    }
+
+    /// The whole body is here: answer with it.
+    fn answer_with_body<H: Handler>(
+        &mut self,
+        request: &Request,
+        after_head: &[u8],
+        pending: PendingBody,
+        cx: &mut Context<H>,
+    ) -> Step {
+        let len = pending.head_len + pending.encoded_len();
+        match &pending.progress {
+            BodyProgress::Length(n) => self.answer(request, &after_head[..*n], len, false, cx),
+            BodyProgress::Chunked(decoder) => self.answer(request, decoder.body(), len, false, cx),
+        }
+    }
+
+    /// Lets the page respond, lays the response out, and logs it.
+    fn answer<H: Handler>(
+        &mut self,
+        request: &Request,
+        body: &[u8],
+        len: usize,
+        must_close: bool,
+        cx: &mut Context<H>,
+    ) -> Step {
+        cx.response.clear();
+        cx.handler.respond(request, body, cx.response);
+        let persistence = if must_close || cx.closing { Persistence::Close } else { request.persistence() };
+        let written = write_response(cx, persistence, self.head_only);
+        cx.log.served(cx.date, cx.peer, request, cx.response.status(), written);
+        *self = Conversation::default();
+        let after = match persistence {
+            _ if must_close => After::Drain,
+            Persistence::Close => After::Close,
+            _ => After::Read,
+        };
+        Step::Answered { len, after }
+    }
+}
+
+impl PendingBody {
+    fn new(head_len: usize, progress: BodyProgress) -> Self {
+        PendingBody { head_len, progress, continue_sent: false }
+    }
+
+    /// Has the whole body arrived in `after_head`?
+    fn arrived(&mut self, after_head: &[u8]) -> Result<bool, HttpError> {
+        match &mut self.progress {
+            BodyProgress::Length(n) => Ok(after_head.len() >= *n),
+            BodyProgress::Chunked(decoder) => Ok(decoder.decode(after_head)?.is_some()),
+        }
+    }
+
+    /// Bytes the body takes on the wire, once it has arrived.
+    fn encoded_len(&self) -> usize {
+        match &self.progress {
+            BodyProgress::Length(n) => *n,
+            BodyProgress::Chunked(decoder) => decoder.encoded_len(),
+        }
+    }
+}
+
+/// An over-long head is `414` if even its request line did not fit in the
+/// limit, `431` otherwise.
+fn too_large(input: &[u8], max_head: usize) -> HttpError {
+    if input[..input.len().min(max_head)].contains(&b'\n') { HttpError::HeadTooLarge } else { HttpError::UriTooLong }
+}
+
+/// Lays out `cx.response` and traces its head; returns the body bytes sent.
+fn write_response<H>(cx: &mut Context<H>, persistence: Persistence, head_only: bool) -> usize {
+    let start = cx.out.len();
+    cx.response.write_to(cx.out, cx.date, persistence, head_only);
+    let body_sent = if head_only { 0 } else { cx.response.body().len() };
+    if cx.log.tracing() {
+        let head_end = cx.out.len() - body_sent;
+        cx.log.head(cx.peer, false, &cx.out[start..head_end]);
+    }
+    body_sent
+}
+
+/// Writes the fixed answer to a refused request. It always closes the
+/// connection: after a framing error nobody can tell where the next
+/// request would begin.
+pub fn refuse<H>(error: HttpError, head_only: bool, input: &[u8], cx: &mut Context<H>) {
+    let (status, text) = error.status_and_text();
+    error_response(cx.response, status, text);
+    let written = write_response(cx, Persistence::Close, head_only);
+    cx.log.refused(cx.date, cx.peer, input, status, written);
+}
+
+/// Fills `response` with a short plain-text error that repeats nothing the
+/// client sent.
+pub fn error_response(response: &mut Response, status: Status, text: &str) {
+    response.clear();
+    response.set_status(status);
+    response.header("Content-Type", "text/plain; charset=utf-8");
+    response.body_mut().extend_from_slice(text.as_bytes());
+    response.body_mut().push(b'\n');
+}

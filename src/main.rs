@@ -1,0 +1,101 @@
+//! `pagecount`: parse the options, build the configuration, run the server.
+
+use pagecount::{Config, Server};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "\
+pagecount: a page visit counter on a hand-written HTTP/1.1 server
+
+Usage: pagecount [OPTIONS]
+
+Options:
+  --bind ADDR              address to listen on [default: 127.0.0.1:8000]
+  --threads N              worker threads [default: one per core]
+  --max-connections N      open connections before new ones get 503 [default: 10000]
+  --header-timeout SECS    time for a whole request head to arrive [default: 60]
+  --body-timeout SECS      time for a whole request body to arrive [default: 60]
+  --idle-timeout SECS      time a keep-alive connection may wait [default: 60]
+  --write-timeout SECS     time for the client to take a response [default: 30]
+  --trace                  print every request and response head
+  --quiet                  print no access log
+  -h, --help               print this help
+  -V, --version            print the version";
+
+fn main() -> ExitCode {
+    let config = match parse_args() {
+        Ok(Some(config)) => config,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pagecount: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match serve(config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pagecount: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Binds, prints where, stops gracefully on SIGINT or SIGTERM (and at once
+/// on a second one).
+fn serve(config: Config) -> std::io::Result<()> {
+    let server = Server::bind(config)?;
+    let shutdown = server.shutdown_handle();
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        let mut received = signals.forever();
+        if received.next().is_some() {
+            shutdown.shut_down();
+        }
+        if received.next().is_some() {
+            std::process::exit(130);
+        }
+    })?;
+    println!("Listening on http://{}/", server.local_addr()?);
+    server.run()
+}
+
+/// The configuration the command line asks for, or `None` after `--help`
+/// or `--version`.
+fn parse_args() -> Result<Option<Config>, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut config = Config::default();
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("bind") => config.bind = parser.value()?.parse()?,
+            Long("threads") => config.threads = parser.value()?.parse()?,
+            Long("max-connections") => config.max_connections = parser.value()?.parse()?,
+            Long("header-timeout") => config.header_timeout = seconds(parser.value()?)?,
+            Long("body-timeout") => config.body_timeout = seconds(parser.value()?)?,
+            Long("idle-timeout") => config.idle_timeout = seconds(parser.value()?)?,
+            Long("write-timeout") => config.write_timeout = seconds(parser.value()?)?,
+            Long("trace") => config.trace = true,
+            Long("quiet") => config.access_log = false,
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                return Ok(None);
+            }
+            Short('V') | Long("version") => {
+                println!("pagecount {}", env!("CARGO_PKG_VERSION"));
+                return Ok(None);
+            }
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    config.validate()?;
+    Ok(Some(config))
+}
+
+/// A duration in seconds, fractions allowed (`0.5`).
+fn seconds(value: std::ffi::OsString) -> Result<Duration, lexopt::Error> {
+    use lexopt::ValueExt;
+    let secs: f64 = value.parse()?;
+    Duration::try_from_secs_f64(secs).map_err(|e| lexopt::Error::from(format!("bad number of seconds: {e}")))
+}
