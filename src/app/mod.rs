@@ -154,3 +154,48 @@ fn method_not_allowed(methods: &[Method], response: &mut Response) {
     let explanation = "This page exists, but does not take that method. The Allow header lists the ones it takes.";
     render(response, &pages::ErrorPage { status: Status::METHOD_NOT_ALLOWED, explanation });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Handler;
+    use crate::http::request::{Parsed, parse};
+    use std::mem::MaybeUninit;
+
+    /// What the application answers to `head`: status, `Allow`, and
+    /// whether it wanted the body.
+    fn routed(head: &str) -> (u16, Option<String>, bool) {
+        let app = App::new(&Config::default()).unwrap();
+        let mut slots = [const { MaybeUninit::uninit() }; 16];
+        let Ok(Parsed::Complete(request, _)) = parse(head.as_bytes(), &mut slots) else { panic!("{head}") };
+        let reads_body = app.reads_body(&request).unwrap();
+        let mut response = Response::default();
+        app.respond(&request, b"", &mut response);
+        let lines = String::from_utf8_lossy(response.header_lines()).into_owned();
+        let allow = lines.lines().find_map(|l| l.strip_prefix("Allow: ")).map(str::to_string);
+        (response.status().code(), allow, reads_body)
+    }
+
+    #[test]
+    fn routing() {
+        let cases = [
+            ("GET / HTTP/1.1", 200, None),
+            ("GET /count_view/ HTTP/1.1", 200, None),
+            ("HEAD /count_view/ HTTP/1.1", 200, None),
+            ("GET /count_view/?x=1 HTTP/1.1", 200, None),
+            ("GET http://a/count_view/ HTTP/1.1", 200, None),
+            ("GET /count_view HTTP/1.1", 404, None),
+            ("GET /nope HTTP/1.1", 404, None),
+            ("PUT /nope HTTP/1.1", 404, None),
+            ("POST /count_view/ HTTP/1.1", 405, Some("GET, HEAD, OPTIONS")),
+            ("DELETE / HTTP/1.1", 405, Some("GET, HEAD, OPTIONS")),
+            ("OPTIONS /count_view/ HTTP/1.1", 200, Some("GET, HEAD, OPTIONS")),
+            ("OPTIONS * HTTP/1.1", 200, Some("GET, HEAD, POST, OPTIONS")),
+        ];
+        for (line, status, allow) in cases {
+            let (got_status, got_allow, reads_body) = routed(&format!("{line}\r\nHost: a\r\n\r\n"));
+            assert_eq!((got_status, got_allow.as_deref()), (status, allow), "{line}");
+            assert!(!reads_body, "{line}");
+        }
+    }
+}

@@ -376,3 +376,147 @@ pub fn error_response(response: &mut Response, status: Status, text: &str) {
     response.body_mut().extend_from_slice(text.as_bytes());
     response.body_mut().push(b'\n');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answers with the method, path and body; panics on `/panic`.
+    struct Echo;
+
+    impl Handler for Echo {
+        fn reads_body(&self, request: &Request) -> Result<bool, HttpError> {
+            Ok(request.path != "/no-body")
+        }
+
+        fn respond(&self, request: &Request, body: &[u8], response: &mut Response) {
+            assert_ne!(request.path, "/panic", "a bug in a page");
+            let text = format!("{} {} {}", request.method.as_str(), request.path, String::from_utf8_lossy(body));
+            response.body_mut().extend_from_slice(text.as_bytes());
+        }
+    }
+
+    /// Feeds `chunks` one after another to one conversation, keeping the
+    /// unused bytes as the server does; gives what was written and the last
+    /// advance.
+    fn converse(config: &Config, chunks: &[&[u8]]) -> (String, Advance) {
+        let (mut response, mut out, mut log) = (Response::default(), Vec::new(), AccessLog::default());
+        let mut conversation = Conversation::default();
+        let mut held = Vec::new();
+        let mut last = Advance { consumed: 0, after: After::Read };
+        for chunk in chunks {
+            held.extend_from_slice(chunk);
+            let mut cx = Context {
+                handler: &Echo,
+                config,
+                date: "Sun, 22 Nov 2026 02:10:20 GMT",
+                peer: "127.0.0.1:1",
+                response: &mut response,
+                out: &mut out,
+                log: &mut log,
+                closing: false,
+            };
+            last = conversation.advance(&mut held, &mut cx);
+            held.drain(..last.consumed);
+        }
+        (String::from_utf8_lossy(&out).into_owned(), last)
+    }
+
+    /// The status codes of the responses in `output`.
+    fn statuses(output: &str) -> Vec<&str> {
+        let codes = output.split("HTTP/1.1 ").skip(1).map(|r| &r[..3]);
+        codes.filter(|code| code.bytes().all(|b| b.is_ascii_digit())).collect()
+    }
+
+    /// Chunks sent one after another, the statuses answered, what comes next.
+    type Case<'a> = (&'a [&'a [u8]], &'a [&'a str], After);
+
+    #[test]
+    fn conversations() {
+        use After::*;
+        let config = Config { max_head_bytes: 64, max_body_bytes: 16, ..Config::default() };
+        let get = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let cases: &[Case] = &[
+            (&[get], &["200"], Read),
+            (&[b"GET / HTTP/1.1\r\nHo"], &[], Read),
+            (&[b"GET / HTTP/1.1\r\nHo", b"st: a\r\n\r\n"], &["200"], Read),
+            (&[b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"], &["200", "200"], Read),
+            (&[b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"], &["200"], Close),
+            (&[b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /"], &["200"], Drain),
+            (&[b"GET / HTTP/1.0\r\n\r\n"], &["200"], Close),
+            (&[b"GET /x HTTP/1.2\r\nHost: a\r\n\r\n"], &["200"], Read),
+            (&[b"GET / HTTP/3.0\r\n"], &["505"], Drain),
+            (&[b"GET / HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n"], &["400"], Drain),
+            (&[b"GET / HTTP/1.1\r\n\r\n"], &["400"], Drain),
+            (&[&[b'a'; 65]], &["414"], Drain),
+            (&[b"GET / HTTP/1.1\r\n", &[b'a'; 60]], &["431"], Drain),
+            (&[b"GET / HTTP/1.1\r\nHost: a\r\nX: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"], &["431"], Drain),
+            (&[b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 17\r\n\r\n"], &["413"], Drain),
+            (&[b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n", b"h", b"i"], &["200"], Read),
+            (&[b"POST /no-body HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"], &["200"], Read),
+            (&[b"POST /no-body HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nh"], &["200"], Drain),
+            (&[b"GET /panic HTTP/1.1\r\nHost: a\r\n\r\n"], &["500"], Drain),
+            (&[b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /panic HTTP/1.1\r\nHost: a\r\n\r\n"], &["200", "500"], Drain),
+        ];
+        for (chunks, expected, after) in cases {
+            let (output, advance) = converse(&config, chunks);
+            assert_eq!(statuses(&output), *expected, "{chunks:?}\n{output}");
+            assert_eq!(advance.after, *after, "{chunks:?}");
+        }
+    }
+
+    #[test]
+    fn bodies_reach_the_page_decoded() {
+        let config = Config::default();
+        let (output, _) = converse(&config, &[b"POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 8\r\n\r\ncount=41"]);
+        assert!(output.ends_with("POST /f count=41"), "{output}");
+        let chunked: &[&[u8]] = &[
+            b"POST /f HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ncount\r\n",
+            b"3\r\n=41\r\n0\r\n\r\n",
+        ];
+        let (output, _) = converse(&config, chunked);
+        assert!(output.ends_with("POST /f count=41"), "{output}");
+    }
+
+    #[test]
+    fn continue_is_sent_once_and_only_when_the_body_is_wanted() {
+        let config = Config::default();
+        let head = b"POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n";
+        let (output, _) = converse(&config, &[head, b"h", b"i"]);
+        assert_eq!(output.matches("HTTP/1.1 100 Continue\r\n\r\n").count(), 1, "{output}");
+        assert!(output.ends_with("POST /f hi"));
+        let (output, _) = converse(&config, &[head, b"hi"]);
+        assert_eq!(output.matches("100 Continue").count(), 1);
+        let (output, _) = converse(&config, &[&[head, &b"hi"[..]].concat()]);
+        assert_eq!(output.matches("100 Continue").count(), 0, "the body was already here");
+        let refused = b"POST /no-body HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n";
+        let (output, advance) = converse(&config, &[refused]);
+        assert!(!output.contains("100 Continue"));
+        assert_eq!((statuses(&output), advance.after), (vec!["200"], After::Drain));
+    }
+
+    #[test]
+    fn a_full_output_pauses_the_pipeline() {
+        let config = Config { max_pending_output: 1, ..Config::default() };
+        let two = b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        let (output, advance) = converse(&config, &[two]);
+        assert_eq!(statuses(&output), ["200"]);
+        assert_eq!(advance, Advance { consumed: two.len() / 2, after: After::Flush });
+    }
+
+    #[test]
+    fn head_requests_get_no_body_even_when_refused() {
+        let config = Config::default();
+        let (output, _) = converse(&config, &[b"HEAD / HTTP/1.1\r\nHost: a\r\nExpect: nope\r\n\r\n"]);
+        assert!(output.starts_with("HTTP/1.1 417 ") && output.ends_with("\r\n\r\n"), "{output}");
+    }
+
+    #[test]
+    fn phases() {
+        let mut conversation = Conversation::default();
+        assert_eq!(conversation.phase(0), Phase::Idle);
+        assert_eq!(conversation.phase(3), Phase::Head);
+        conversation.body = Some(PendingBody::new(10, BodyProgress::Length(5)));
+        assert_eq!(conversation.phase(12), Phase::Body);
+    }
+}

@@ -191,12 +191,12 @@ impl<H: Handler> Worker<H> {
             self.now = Instant::now();
             self.bufs.date.refresh(SystemTime::now());
             for key in std::mem::take(&mut self.ready) {
-                self.serve(key);
+                self.serve(key, false);
             }
             for event in events.iter() {
                 match event.token() {
                     WAKE => self.take_new_connections(),
-                    Token(token) => self.serve(token - FIRST_CONNECTION),
+                    Token(token) => self.serve(token - FIRST_CONNECTION, event.is_read_closed()),
                 }
             }
             if self.now >= self.next_sweep {
@@ -271,13 +271,15 @@ impl<H: Handler> Worker<H> {
         }
     }
 
-    /// Serves one connection as far as its socket allows. A panic in the
-    /// server's own code costs this connection only, never the worker.
-    fn serve(&mut self, key: usize) {
+    /// Serves one connection as far as its socket allows. `read_closed`
+    /// says the client has closed its side, so its last bytes and the end
+    /// of the stream are all waiting to be read. A panic in the server's
+    /// own code costs this connection only, never the worker.
+    fn serve(&mut self, key: usize, read_closed: bool) {
         let Some(conn) = self.conns.get_mut(key) else { return };
         let closing = self.grace_end.is_some();
         let (bufs, config, handler) = (&mut self.bufs, &*self.config, &*self.handler);
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| conn.drive(bufs, config, handler, closing)));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| conn.drive(bufs, config, handler, closing, read_closed)));
         match outcome {
             Ok(Next::Wait) => conn.rearm(self.now, config),
             Ok(Next::Again) => {
@@ -315,7 +317,7 @@ impl<H: Handler> Worker<H> {
             refuse(HttpError::Timeout, false, &conn.input, &mut cx);
             conn.state = State::Closing { drain: false };
             conn.queue(&mut self.bufs.out);
-            self.serve(key);
+            self.serve(key, false);
         }
     }
 
@@ -392,7 +394,14 @@ impl Conn {
 
     /// Does everything the socket allows right now: send queued output,
     /// answer held requests, read and answer new ones.
-    fn drive<H: Handler>(&mut self, bufs: &mut Buffers, config: &Config, handler: &H, closing: bool) -> Next {
+    fn drive<H: Handler>(
+        &mut self,
+        bufs: &mut Buffers,
+        config: &Config,
+        handler: &H,
+        closing: bool,
+        read_closed: bool,
+    ) -> Next {
         let mut reads = 0;
         let mut may_read = true;
         loop {
@@ -427,8 +436,9 @@ impl Conn {
                 // The client has closed its side: nothing more will come.
                 Ok(0) => self.state = State::Closing { drain: false },
                 Ok(n) => {
-                    // A short read emptied the socket: no need to ask again.
-                    may_read = n == bufs.read.len();
+                    // A short read emptied the socket: no need to ask again,
+                    // unless the end of the stream is still to be read.
+                    may_read = read_closed || n == bufs.read.len();
                     self.answer(Some(n), bufs, config, handler, closing);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Next::Wait,

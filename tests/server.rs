@@ -1,0 +1,255 @@
+//! The server around the HTTP: timeouts, the connection cap, panics,
+//! shutdown, and what the binary prints.
+
+mod common;
+
+use common::{Binary, Client, PATIENCE, TestServer, get, test_config};
+use pagecount::Config;
+use pagecount::http::{Handler, Request, Response};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+fn short_timeouts() -> Config {
+    Config {
+        header_timeout: Duration::from_millis(300),
+        body_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_millis(300),
+        ..test_config()
+    }
+}
+
+#[test]
+fn a_head_that_does_not_arrive_in_time_gets_408() {
+    let server = TestServer::with_config(short_timeouts());
+    let mut client = server.client();
+    let response = client.send(b"GET /count_view/ HTTP/1.1\r\nHost: a\r\n").response();
+    assert_eq!(response.status, 408);
+    assert!(response.closes());
+    assert!(client.is_closed_by_server());
+}
+
+#[test]
+fn trickling_bytes_does_not_extend_the_header_timeout() {
+    let server = TestServer::with_config(short_timeouts());
+    let mut client = server.client();
+    let started = Instant::now();
+    let mut sent = 0;
+    // One header byte every 50 ms would last 25 s; the head must be
+    // refused after about 300 ms instead.
+    let closed = loop {
+        if client.stream.write_all(if sent == 0 { b"GET / HTTP/1.1\r\nX-Slow: " } else { b"a" }).is_err() {
+            break true;
+        }
+        sent += 1;
+        std::thread::sleep(Duration::from_millis(50));
+        client.stream.set_nonblocking(true).unwrap();
+        let mut byte = [0u8; 1];
+        let answered = matches!(client.stream.read(&mut byte), Ok(_));
+        client.stream.set_nonblocking(false).unwrap();
+        if answered || started.elapsed() > PATIENCE {
+            break answered;
+        }
+    };
+    assert!(closed, "the server cut the trickle instead of waiting for it");
+}
+
+#[test]
+fn a_connection_that_sends_nothing_is_closed_without_an_answer() {
+    let server = TestServer::with_config(short_timeouts());
+    let mut client = server.client();
+    assert_eq!(client.read_to_close(), b"");
+}
+
+/// A page that reads every body.
+struct ReadsBodies;
+
+impl Handler for ReadsBodies {
+    fn respond(&self, _request: &Request, body: &[u8], response: &mut Response) {
+        response.body_mut().extend_from_slice(body);
+    }
+}
+
+#[test]
+fn a_body_that_does_not_arrive_in_time_gets_408() {
+    let server = TestServer::with_handler(short_timeouts(), ReadsBodies);
+    let mut client = server.client();
+    client.send(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+    let response = client.response();
+    assert_eq!(response.status, 408);
+    assert!(response.closes());
+    assert!(client.is_closed_by_server());
+}
+
+#[test]
+fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    let server = TestServer::with_config(short_timeouts());
+    let mut client = server.client();
+    assert_eq!(client.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status, 200);
+    assert_eq!(client.read_to_close(), b"", "closed quietly, without a 408");
+}
+
+#[test]
+fn idle_and_slow_connections_do_not_hold_up_a_fresh_request() {
+    let server = TestServer::with_config(Config { threads: 1, ..test_config() });
+    let mut held = Vec::new();
+    for i in 0..200 {
+        let mut client = server.client();
+        if i % 2 == 0 {
+            client.send(b"GET /count_view/ HTTP/1.1\r\nHost: a\r\n\r\n").response();
+        } else {
+            client.send(b"GET /count_view/ HTTP/1.1\r\nX-Slow: ");
+        }
+        held.push(client);
+    }
+    // A server with a thread per connection would never get to this one.
+    assert_eq!(get(server.addr, "/count_view/", "").status, 200);
+}
+
+#[test]
+fn connections_past_the_cap_get_503_and_are_closed() {
+    let server = TestServer::with_config(Config { max_connections: 2, ..test_config() });
+    let mut first = server.client();
+    let mut second = server.client();
+    // Both are served, so both were accepted (and counted) before the third.
+    assert_eq!(first.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status, 200);
+    assert_eq!(second.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status, 200);
+    let mut third = server.client();
+    let refused = third.response();
+    assert_eq!(refused.status, 503);
+    assert!(refused.closes());
+    assert!(third.is_closed_by_server());
+    drop(first);
+    // Once one closes, a new connection is served again.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let mut client = server.client();
+        if client.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "a freed slot is reused");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A page with a bug: it panics on `/panic`.
+struct Buggy;
+
+impl Handler for Buggy {
+    fn respond(&self, request: &Request, _body: &[u8], response: &mut Response) {
+        if request.path == "/panic" {
+            panic!("a bug in a page");
+        }
+        response.body_mut().extend_from_slice(b"fine");
+    }
+}
+
+#[test]
+fn a_panicking_page_costs_one_500_and_one_connection_only() {
+    let server = TestServer::with_handler(Config { threads: 1, ..test_config() }, Buggy);
+    let mut bystander = server.client();
+    assert_eq!(bystander.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().text(), "fine");
+    let mut victim = server.client();
+    victim.send(
+        b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /panic HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    );
+    assert_eq!(victim.response().text(), "fine", "the answer before the panic still goes out");
+    let failed = victim.response();
+    assert_eq!(failed.status, 500);
+    assert!(failed.closes());
+    assert!(victim.is_closed_by_server());
+    // The same worker serves on.
+    assert_eq!(bystander.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().text(), "fine");
+    assert_eq!(server.client().send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().text(), "fine");
+}
+
+#[test]
+fn shutdown_finishes_a_request_in_flight_and_closes_idle_connections() {
+    // One worker, so the probe below is served after the half-sent head
+    // has been read.
+    let config = Config { threads: 1, shutdown_grace: Duration::from_secs(5), ..test_config() };
+    let server = TestServer::with_config(config);
+    let mut idle = server.client();
+    assert_eq!(idle.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status, 200);
+    let mut busy = server.client();
+    busy.send(b"GET /count_view/ HTTP/1.1\r\nHost: a\r\n");
+    // Make sure the worker has read the half-sent head before shutdown.
+    let mut probe = server.client();
+    assert_eq!(probe.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status, 200);
+
+    let stopper = std::thread::spawn(move || server.stop());
+    assert!(idle.is_closed_by_server(), "an idle connection is closed at once");
+    let response = busy.send(b"Cookie: count=1\r\n\r\n").response();
+    assert_eq!(response.shown_count(), Some(2), "the request in flight is answered");
+    assert!(response.closes(), "and told the connection ends");
+    stopper.join().unwrap();
+}
+
+#[test]
+fn the_binary_prints_where_it_listens_and_an_access_line_per_request() {
+    let binary = Binary::start(&[]);
+    let mut client = Client::connect(binary.addr);
+    client.send(b"GET /count_view/ HTTP/1.1\r\nHost: a\r\n\r\n").response();
+    client.send(b"GET /\x1b[2J\"x HTTP/1.1\r\nHost: a\r\n\r\n").response();
+    let line = binary.line();
+    let local = client.stream.local_addr().unwrap();
+    assert!(line.starts_with('['), "{line}");
+    let (start, bytes) = line.rsplit_once(' ').unwrap();
+    assert!(start.ends_with(&format!("] {local} \"GET /count_view/ HTTP/1.1\" 200")), "{line}");
+    let bytes: usize = bytes.parse().unwrap();
+    assert!(bytes > 500);
+    let refused = binary.line();
+    assert!(refused.contains("\"GET /\\x1b[2J\\x22x HTTP/1.1\" 400 "), "escaped: {refused}");
+}
+
+#[test]
+fn trace_prints_both_heads() {
+    let binary = Binary::start(&["--trace"]);
+    let mut client = Client::connect(binary.addr);
+    client.send(b"GET /count_view/ HTTP/1.1\r\nHost: a\r\nCookie: count=41\r\n\r\n").response();
+    let local = client.stream.local_addr().unwrap();
+    let mut lines = Vec::new();
+    while !lines.iter().any(|l: &String| l.contains("\"GET /count_view/ HTTP/1.1\" 200")) {
+        lines.push(binary.line());
+    }
+    let expected = [
+        format!("{local} > GET /count_view/ HTTP/1.1"),
+        format!("{local} > Cookie: count=41"),
+        format!("{local} < HTTP/1.1 200 OK"),
+        format!("{local} < Set-Cookie: count=42; Path=/"),
+    ];
+    for want in expected {
+        assert!(lines.contains(&want), "{want:?} in {lines:#?}");
+    }
+}
+
+#[test]
+fn sigterm_and_sigint_stop_the_binary_with_status_zero() {
+    for signal in ["TERM", "INT"] {
+        let mut binary = Binary::start(&[]);
+        let mut idle = Client::connect(binary.addr);
+        idle.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response();
+        binary.signal(signal);
+        let status = binary.wait_for_exit(Duration::from_secs(3));
+        assert!(status.success(), "SIG{signal}: {status:?}");
+    }
+}
+
+#[test]
+fn help_version_and_bad_options() {
+    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_pagecount")).args(args).output().unwrap();
+    let help = run(&["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8(help.stdout).unwrap();
+    for flag in ["--bind", "--threads", "--header-timeout", "--idle-timeout", "--max-connections", "--trace"] {
+        assert!(text.contains(flag), "--help mentions {flag}");
+    }
+    let version = run(&["--version"]);
+    assert_eq!(String::from_utf8(version.stdout).unwrap(), format!("pagecount {}\n", env!("CARGO_PKG_VERSION")));
+    for bad in
+        [&["--nope"][..], &["--threads", "0"], &["--threads", "x"], &["--header-timeout", "-1"], &["--bind", "nowhere"]]
+    {
+        let output = run(bad);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+        assert!(!output.stderr.is_empty());
+    }
+}
