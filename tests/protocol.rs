@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Client, TestServer, exchange, test_config};
+use common::{TestServer, exchange, test_config};
 use pagecount::http::{Handler, HttpError, Method, Request, Response};
 
 /// A page that reads any body and answers with it, for the body tests.
