@@ -253,3 +253,34 @@ fn help_version_and_bad_options() {
         assert!(!output.stderr.is_empty());
     }
 }
+
+/// A page far larger than the socket buffers between server and client.
+struct Huge;
+
+const HUGE: usize = 32 * 1024 * 1024;
+
+impl Handler for Huge {
+    fn respond(&self, _request: &Request, _body: &[u8], response: &mut Response) {
+        response.body_mut().resize(HUGE, b'x');
+    }
+}
+
+#[test]
+fn a_client_that_stops_reading_is_dropped_after_the_write_timeout() {
+    let config = Config { write_timeout: Duration::from_millis(300), ..test_config() };
+    let server = TestServer::with_handler(config, Huge);
+    let mut client = server.client();
+    client.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    // Read nothing for well past the write timeout...
+    std::thread::sleep(Duration::from_millis(1500));
+    // ...then take what was sent: the server gave up before the end.
+    let mut received = 0;
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        match client.stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received += n,
+        }
+    }
+    assert!(received < HUGE, "received all {received} bytes: the stalled write was never cut");
+}

@@ -36,12 +36,14 @@ use std::io::{self, Write};
 use std::net::{Shutdown as Direction, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use worker::Worker;
 
 const LISTENER: Token = Token(0);
 const WAKE: Token = Token(1);
-/// Longest pause after a failed accept (for example, out of file descriptors).
+/// Pause after a failed accept (for example, out of file descriptors),
+/// doubled on each further failure up to the longest.
+const FIRST_ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
 const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
 /// A bound server, ready to run.
@@ -157,11 +159,17 @@ fn accept_loop(
 ) -> io::Result<()> {
     let mut events = Events::with_capacity(8);
     let mut next_worker = 0;
-    let mut backoff: Option<Duration> = None;
+    // After a failed accept: how long the pause is, and when it ends.
+    let mut backoff: Option<(Duration, Instant)> = None;
     while !shared.stopping() {
-        match poll.poll(&mut events, backoff) {
+        let timeout = backoff.map(|(_, until)| until.saturating_duration_since(Instant::now()));
+        match poll.poll(&mut events, timeout) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             result => result?,
+        }
+        // New connections during a pause wait in the kernel's backlog.
+        if backoff.is_some_and(|(_, until)| Instant::now() < until) {
+            continue;
         }
         backoff = loop {
             match listener.accept() {
@@ -177,9 +185,9 @@ fn accept_loop(
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break None,
                 Err(e) if is_transient(&e) => continue,
                 Err(e) => {
-                    let pause = backoff.map_or(Duration::from_millis(10), |b| (b * 2).min(MAX_ACCEPT_BACKOFF));
+                    let pause = backoff.map_or(FIRST_ACCEPT_BACKOFF, |(b, _)| (b * 2).min(MAX_ACCEPT_BACKOFF));
                     eprintln!("pagecount: accept failed: {e}; retrying in {} ms", pause.as_millis());
-                    break Some(pause);
+                    break Some((pause, Instant::now() + pause));
                 }
             }
         };
