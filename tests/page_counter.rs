@@ -154,3 +154,14 @@ fn counter_pages_are_never_cached() {
     let server = TestServer::start();
     assert_eq!(get(server.addr, "/count_view/", "").header("Cache-Control"), Some("no-store"));
 }
+
+#[test]
+fn the_stylesheet_may_be_cached() {
+    let server = TestServer::start();
+    let response = get(server.addr, "/style.css", "");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert_eq!(response.header("Cache-Control"), Some("max-age=86400"));
+    assert!(response.text().contains("font-family"));
+    assert!(get(server.addr, "/count_view/", "").text().contains(r#"<link rel="stylesheet" href="/style.css">"#));
+}

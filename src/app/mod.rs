@@ -48,7 +48,12 @@ struct Route {
 const ROUTES: &[Route] = &[
     Route { path: "/", methods: &[Method::Get], page: index },
     Route { path: "/count_view/", methods: &[Method::Get], page: count_view },
+    Route { path: "/style.css", methods: &[Method::Get], page: stylesheet },
 ];
+
+/// The pages' shared look. It never changes while the server runs, so
+/// browsers may keep it for a day instead of asking on every page.
+const STYLESHEET: &str = include_str!("../../templates/style.css");
 
 impl App {
     /// Builds the application state from the configuration.
@@ -136,6 +141,12 @@ fn count_view(_app: &App, request: &Request, _body: &[u8], response: &mut Respon
     no_store(response);
     let cookie_lines = request.headers_named("cookie").map(String::from_utf8_lossy).collect();
     render(response, &pages::CountView { count, cookie_lines, set_cookie: &set_cookie });
+}
+
+fn stylesheet(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
+    response.header("Content-Type", "text/css; charset=utf-8");
+    response.header("Cache-Control", "max-age=86400");
+    response.body_mut().extend_from_slice(STYLESHEET.as_bytes());
 }
 
 fn options(methods: &[Method], response: &mut Response) {

@@ -41,24 +41,30 @@ impl Status {
 
     /// The reason phrase RFC 9110 §15 gives for the code.
     pub fn reason(self) -> &'static str {
+        &self.status_line()["HTTP/1.1 200 ".len()..]
+    }
+
+    /// The whole status line, without its CRLF (RFC 9112 §4). A `Status`
+    /// can only be one of the constants above, and each has its line here.
+    pub fn status_line(self) -> &'static str {
         match self.0 {
-            100 => "Continue",
-            200 => "OK",
-            303 => "See Other",
-            400 => "Bad Request",
-            404 => "Not Found",
-            405 => "Method Not Allowed",
-            408 => "Request Timeout",
-            413 => "Content Too Large",
-            414 => "URI Too Long",
-            415 => "Unsupported Media Type",
-            417 => "Expectation Failed",
-            431 => "Request Header Fields Too Large",
-            500 => "Internal Server Error",
-            501 => "Not Implemented",
-            503 => "Service Unavailable",
-            505 => "HTTP Version Not Supported",
-            _ => "",
+            100 => "HTTP/1.1 100 Continue",
+            200 => "HTTP/1.1 200 OK",
+            303 => "HTTP/1.1 303 See Other",
+            400 => "HTTP/1.1 400 Bad Request",
+            404 => "HTTP/1.1 404 Not Found",
+            405 => "HTTP/1.1 405 Method Not Allowed",
+            408 => "HTTP/1.1 408 Request Timeout",
+            413 => "HTTP/1.1 413 Content Too Large",
+            414 => "HTTP/1.1 414 URI Too Long",
+            415 => "HTTP/1.1 415 Unsupported Media Type",
+            417 => "HTTP/1.1 417 Expectation Failed",
+            431 => "HTTP/1.1 431 Request Header Fields Too Large",
+            500 => "HTTP/1.1 500 Internal Server Error",
+            501 => "HTTP/1.1 501 Not Implemented",
+            503 => "HTTP/1.1 503 Service Unavailable",
+            505 => "HTTP/1.1 505 HTTP Version Not Supported",
+            _ => unreachable!("every Status constant has a line"),
         }
     }
 }
@@ -167,10 +173,7 @@ impl Response {
     /// Returns the number of bytes appended.
     pub fn write_to(&self, out: &mut Vec<u8>, date: &str, persistence: Persistence, head_only: bool) -> usize {
         let start = out.len();
-        out.extend_from_slice(b"HTTP/1.1 ");
-        push_decimal(out, u64::from(self.status.code()));
-        out.push(b' ');
-        out.extend_from_slice(self.status.reason().as_bytes());
+        out.extend_from_slice(self.status.status_line().as_bytes());
         out.extend_from_slice(b"\r\nDate: ");
         out.extend_from_slice(date.as_bytes());
         out.extend_from_slice(b"\r\nContent-Length: ");
@@ -192,7 +195,7 @@ impl Response {
 
 /// Appends `n` in decimal.
 pub fn push_decimal(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(Decimal::new(n).as_str().as_bytes());
+    out.extend_from_slice(Decimal::new(n).as_bytes());
 }
 
 /// A number written out in decimal on the stack, without going through
@@ -216,8 +219,12 @@ impl Decimal {
         }
     }
 
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.digits[self.start..]
+    }
+
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.digits[self.start..]).expect("digits are ASCII")
+        std::str::from_utf8(self.as_bytes()).expect("digits are ASCII")
     }
 }
 
