@@ -12,6 +12,17 @@ use std::time::Duration;
 /// one slot per line on the stack, so the slot array has a fixed size.
 pub const HEADER_SLOTS: usize = 256;
 
+/// A secret key. Its `Debug` does not print it, so a logged configuration
+/// does not leak it.
+#[derive(Clone)]
+pub struct Secret(pub Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({} bytes)", self.0.len())
+    }
+}
+
 /// How the server runs and what it will put up with.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -63,6 +74,17 @@ pub struct Config {
     /// On SIGINT or SIGTERM, how long responses in flight may take to
     /// finish before the server exits anyway. Default is 1 s.
     pub shutdown_grace: Duration,
+    /// Time a server-side session may go unused before it is dropped.
+    /// Default is two weeks, as Django's `SESSION_COOKIE_AGE`.
+    pub session_ttl: Duration,
+    /// Most server-side sessions kept at once; past it, the one unused
+    /// longest is dropped, so a flood of new clients costs bounded memory.
+    /// Default is 100 000 (about 15 MB).
+    pub max_sessions: usize,
+    /// The key that signs the signed-count cookie, at least 16 bytes.
+    /// Default is none: a random key is made at start, and a restart then
+    /// invalidates every signed cookie issued before it.
+    pub secret: Option<Secret>,
     /// Print one line per request on stdout. Default is on.
     pub access_log: bool,
     /// Also print every request head and response head as it crosses the
@@ -87,6 +109,9 @@ impl Default for Config {
             write_timeout: Duration::from_secs(30),
             linger: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(1),
+            session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
+            max_sessions: 100_000,
+            secret: None,
             access_log: true,
             trace: false,
         }
@@ -106,11 +131,15 @@ impl Config {
         if self.max_connections == 0 {
             return Err("max_connections must be at least 1".into());
         }
+        if self.max_sessions == 0 {
+            return Err("max_sessions must be at least 1".into());
+        }
         let timeouts = [
             ("header timeout", self.header_timeout),
             ("body timeout", self.body_timeout),
             ("idle timeout", self.idle_timeout),
             ("write timeout", self.write_timeout),
+            ("session ttl", self.session_ttl),
         ];
         match timeouts.iter().find(|(_, t)| t.is_zero()) {
             Some((name, _)) => Err(format!("{name} must be more than zero")),

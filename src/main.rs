@@ -1,5 +1,6 @@
 //! `pagecount`: parse the options, build the configuration, run the server.
 
+use pagecount::config::Secret;
 use pagecount::{Config, Server};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -19,10 +20,18 @@ Options:
   --body-timeout SECS      time for a whole request body to arrive [default: 60]
   --idle-timeout SECS      time a keep-alive connection may wait [default: 60]
   --write-timeout SECS     time for the client to take a response [default: 30]
+  --session-ttl SECS       time a server-side session lives unused [default: 1209600, two weeks]
+  --max-sessions N         server-side sessions kept at once [default: 100000]
+  --secret-file PATH       key that signs the signed-count cookie (at least 16 bytes)
   --trace                  print every request and response head
   --quiet                  print no access log
   -h, --help               print this help
-  -V, --version            print the version";
+  -V, --version            print the version
+
+Environment:
+  PAGECOUNT_SECRET         the signing key, when --secret-file is not given. Without
+                           either, a random key is made at start, and a restart then
+                           invalidates every signed cookie";
 
 fn main() -> ExitCode {
     let config = match parse_args() {
@@ -45,7 +54,11 @@ fn main() -> ExitCode {
 /// Binds, prints where, stops gracefully on SIGINT or SIGTERM (and at once
 /// on a second one).
 fn serve(config: Config) -> std::io::Result<()> {
+    let ephemeral_key = config.secret.is_none();
     let server = Server::bind(config)?;
+    if ephemeral_key {
+        eprintln!("pagecount: no PAGECOUNT_SECRET or --secret-file; signed cookies will not survive a restart");
+    }
     let shutdown = server.shutdown_handle();
     let mut signals = Signals::new([SIGINT, SIGTERM])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
@@ -66,6 +79,7 @@ fn serve(config: Config) -> std::io::Result<()> {
 fn parse_args() -> Result<Option<Config>, lexopt::Error> {
     use lexopt::prelude::*;
     let mut config = Config::default();
+    let mut secret_file = None;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
         match arg {
@@ -76,6 +90,9 @@ fn parse_args() -> Result<Option<Config>, lexopt::Error> {
             Long("body-timeout") => config.body_timeout = seconds(parser.value()?)?,
             Long("idle-timeout") => config.idle_timeout = seconds(parser.value()?)?,
             Long("write-timeout") => config.write_timeout = seconds(parser.value()?)?,
+            Long("session-ttl") => config.session_ttl = seconds(parser.value()?)?,
+            Long("max-sessions") => config.max_sessions = parser.value()?.parse()?,
+            Long("secret-file") => secret_file = Some(parser.value()?),
             Long("trace") => config.trace = true,
             Long("quiet") => config.access_log = false,
             Short('h') | Long("help") => {
@@ -89,8 +106,24 @@ fn parse_args() -> Result<Option<Config>, lexopt::Error> {
             _ => return Err(arg.unexpected()),
         }
     }
+    config.secret = read_secret(secret_file)?;
     config.validate()?;
     Ok(Some(config))
+}
+
+/// The signing key: the file's bytes (less a final newline), else
+/// `PAGECOUNT_SECRET`, else none.
+fn read_secret(file: Option<std::ffi::OsString>) -> Result<Option<Secret>, lexopt::Error> {
+    let bytes = match file {
+        Some(path) => std::fs::read(&path)
+            .map_err(|e| lexopt::Error::from(format!("cannot read {}: {e}", path.to_string_lossy())))?,
+        None => match std::env::var_os("PAGECOUNT_SECRET") {
+            Some(value) => value.into_encoded_bytes(),
+            None => return Ok(None),
+        },
+    };
+    let bytes = bytes.strip_suffix(b"\n").map(|b| b.strip_suffix(b"\r").unwrap_or(b)).unwrap_or(&bytes).to_vec();
+    Ok(Some(Secret(bytes)))
 }
 
 /// A duration in seconds, fractions allowed (`0.5`).

@@ -1,20 +1,40 @@
-//! The application: the pages that keep a count, and the routes to them.
+//! The application: pages that keep a count across requests, each in a
+//! different way, so they can be compared side by side.
+//!
+//! | page | where the count lives |
+//! |---|---|
+//! | [`cookie_counter`] | a cookie (the seed lesson) |
+//! | [`test_cookie`] | (checks whether the browser keeps cookies at all) |
+//! | [`url_rewriting`] | the query string of a link |
+//! | [`hidden_field`] | a hidden field of a form |
+//! | [`sessions`] | the server's memory, found by a random id in a cookie |
+//! | [`signed_cookie`] | a cookie carrying an HMAC of its value |
+//! | [`inspect`] | (shows the request as the server parsed it) |
 //!
 //! Each page is a function from a parsed request to a response. The table
 //! [`ROUTES`] says which paths exist and which methods each takes; from it
 //! come the 404 for an unknown path, the 405 (with `Allow`) for a method a
 //! path does not take, and the answer to `OPTIONS`.
 
+pub mod cookie_counter;
 pub mod count;
+pub mod hidden_field;
+pub mod inspect;
 pub mod pages;
+pub mod session_store;
+pub mod sessions;
+pub mod signed_cookie;
+pub mod signing;
+pub mod test_cookie;
+pub mod url_rewriting;
 
 use crate::config::Config;
-use crate::cookie::{self, SetCookie};
-use crate::http::response::Decimal;
+use crate::cookie::SetCookie;
 use crate::http::{HttpError, Method, Request, Response, Status};
 use askama::Template;
-use count::{next_count, parse_count};
 use pages::Listing;
+use session_store::SessionStore;
+use signing::Signer;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -22,17 +42,54 @@ use std::fmt;
 const SERVER_METHODS: &[Method] = &[Method::Get, Method::Head, Method::Post, Method::Options];
 
 /// The pages listed on the index, in the order a learner should read them.
-const LISTINGS: &[Listing] = &[Listing {
-    path: "/count_view/",
-    title: "Cookie counter",
-    summary: "the count lives in a cookie that your browser sends back with every request",
-}];
+const LISTINGS: &[Listing] = &[
+    Listing {
+        path: "/count_view/",
+        title: "Cookie",
+        summary: "the count lives in a cookie that your browser sends back with every request",
+    },
+    Listing {
+        path: "/test_cookie/",
+        title: "Cookie test",
+        summary: "does your browser keep cookies at all? Set one, and see whether it comes back",
+    },
+    Listing {
+        path: "/url_count/",
+        title: "URL rewriting",
+        summary: "the count lives in the link you follow, ?count=N",
+    },
+    Listing {
+        path: "/form_count/",
+        title: "Hidden form field",
+        summary: "the count lives in a form field you do not see, posted back with the form",
+    },
+    Listing {
+        path: "/session_count/",
+        title: "Server-side session",
+        summary: "the count lives on the server; your browser holds only a random id",
+    },
+    Listing {
+        path: "/signed_count/",
+        title: "Signed cookie",
+        summary: "the count lives in a cookie you can read but cannot forge",
+    },
+    Listing {
+        path: "/inspect/",
+        title: "Inspect",
+        summary: "your request exactly as the server parsed it: point curl and telnet here first",
+    },
+];
 
 /// The state shared by every worker thread.
-#[derive(Debug, Default)]
-pub struct App {}
+#[derive(Debug)]
+pub struct App {
+    /// Counts kept on the server, for the session page.
+    sessions: SessionStore,
+    /// The key for the signed-cookie page.
+    signer: Signer,
+}
 
-/// A page's code: it reads the request and fills in the response.
+/// A page's code: it reads the request (and body) and fills in the response.
 type Page = fn(&App, &Request, &[u8], &mut Response);
 
 /// A path the server answers, and how.
@@ -41,14 +98,38 @@ struct Route {
     /// Methods the page takes, besides `HEAD` (wherever `GET` works) and
     /// `OPTIONS` (everywhere).
     methods: &'static [Method],
+    /// Whether a `POST` here reads the body. Pages that do not look at the
+    /// body let the server answer without waiting for it.
+    reads_body: bool,
     page: Page,
+}
+
+impl Route {
+    const fn get(path: &'static str, page: Page) -> Self {
+        Route { path, methods: &[Method::Get], reads_body: false, page }
+    }
+
+    /// A `POST` that acts on cookies alone (a "start over" button).
+    const fn post(path: &'static str, page: Page) -> Self {
+        Route { path, methods: &[Method::Post], reads_body: false, page }
+    }
 }
 
 /// Every path the server answers.
 const ROUTES: &[Route] = &[
-    Route { path: "/", methods: &[Method::Get], page: index },
-    Route { path: "/count_view/", methods: &[Method::Get], page: count_view },
-    Route { path: "/style.css", methods: &[Method::Get], page: stylesheet },
+    Route::get("/", index),
+    Route::get("/count_view/", cookie_counter::page),
+    Route::post("/count_view/reset/", cookie_counter::reset),
+    Route::get("/test_cookie/", test_cookie::page),
+    Route::get("/test_cookie/check/", test_cookie::check),
+    Route::get("/url_count/", url_rewriting::page),
+    Route { path: "/form_count/", methods: &[Method::Get, Method::Post], reads_body: true, page: hidden_field::page },
+    Route::get("/session_count/", sessions::page),
+    Route::post("/session_count/forget/", sessions::forget),
+    Route::get("/signed_count/", signed_cookie::page),
+    Route::post("/signed_count/reset/", signed_cookie::reset),
+    Route::get("/inspect/", inspect::page),
+    Route::get("/style.css", stylesheet),
 ];
 
 /// The pages' shared look. It never changes while the server runs, so
@@ -56,15 +137,31 @@ const ROUTES: &[Route] = &[
 const STYLESHEET: &str = include_str!("../../templates/style.css");
 
 impl App {
-    /// Builds the application state from the configuration.
-    pub fn new(_config: &Config) -> Result<Self, String> {
-        Ok(App {})
+    /// Builds the application state from the configuration: the session
+    /// store, and the signing key (made up at random if none is given).
+    pub fn new(config: &Config) -> Result<Self, String> {
+        let signer = match &config.secret {
+            Some(secret) => Signer::new(&secret.0)?,
+            None => Signer::random()?,
+        };
+        Ok(App { sessions: SessionStore::new(config.session_ttl, config.max_sessions), signer })
+    }
+
+    /// Whether the signing key was made up at start.
+    pub fn has_ephemeral_key(&self) -> bool {
+        self.signer.is_ephemeral()
     }
 }
 
 impl crate::http::Handler for App {
     fn reads_body(&self, request: &Request) -> Result<bool, HttpError> {
-        Ok(request.method == Method::Post && route(request.path).is_some_and(|r| r.allows(Method::Post)))
+        match route(request.path) {
+            Some(route) if route.reads_body && request.method == Method::Post => {
+                hidden_field::check_content_type(request)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     fn respond(&self, request: &Request, body: &[u8], response: &mut Response) {
@@ -118,10 +215,22 @@ fn render(response: &mut Response, page: &impl Template) {
     Template::write_into(page, response.body_mut()).expect("rendering into memory cannot fail");
 }
 
-/// Pages that show a count must be fetched anew on every visit, never
-/// served from a cache.
+/// Pages that show or change a count must be fetched anew on every visit,
+/// never served from a cache.
 fn no_store(response: &mut Response) {
     response.header("Cache-Control", "no-store");
+}
+
+/// Every `Cookie` header line received, as text for a page.
+fn cookie_lines<'b>(request: &Request<'_, 'b>) -> Vec<Cow<'b, str>> {
+    request.headers_named("cookie").map(String::from_utf8_lossy).collect()
+}
+
+/// The page that confirms a "start over": what was deleted, and how.
+fn start_over(response: &mut Response, what: &'static str, deleted: &SetCookie, back: &'static str) {
+    response.set_cookie(deleted);
+    no_store(response);
+    render(response, &pages::Reset { what, set_cookie: deleted, back, ended_session: None });
 }
 
 fn index(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
@@ -129,18 +238,6 @@ fn index(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     // escapes it anyway.
     let host = request.headers_named("host").next().map_or(Cow::Borrowed("127.0.0.1:8000"), String::from_utf8_lossy);
     render(response, &pages::Index { pages: LISTINGS, host });
-}
-
-/// The seed lesson: read `count` from the `Cookie` header, add one, send it
-/// back in `Set-Cookie`.
-fn count_view(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let count = next_count(cookie::values(request, "count").find_map(parse_count));
-    let value = Decimal::new(count);
-    let set_cookie = SetCookie::new("count", value.as_str());
-    response.set_cookie(&set_cookie);
-    no_store(response);
-    let cookie_lines = request.headers_named("cookie").map(String::from_utf8_lossy).collect();
-    render(response, &pages::CountView { count, cookie_lines, set_cookie: &set_cookie });
 }
 
 fn stylesheet(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
@@ -175,11 +272,11 @@ mod tests {
 
     /// What the application answers to `head`: status, `Allow`, and
     /// whether it wanted the body.
-    fn routed(head: &str) -> (u16, Option<String>, bool) {
+    fn routed(head: &str) -> (u16, Option<String>, Result<bool, HttpError>) {
         let app = App::new(&Config::default()).unwrap();
         let mut slots = [const { MaybeUninit::uninit() }; 16];
         let Ok(Parsed::Complete(request, _)) = parse(head.as_bytes(), &mut slots) else { panic!("{head}") };
-        let reads_body = app.reads_body(&request).unwrap();
+        let reads_body = app.reads_body(&request);
         let mut response = Response::default();
         app.respond(&request, b"", &mut response);
         let lines = String::from_utf8_lossy(response.header_lines()).into_owned();
@@ -189,24 +286,41 @@ mod tests {
 
     #[test]
     fn routing() {
+        let get_only = Some("GET, HEAD, OPTIONS");
+        let post_only = Some("POST, OPTIONS");
+        let form = "application/x-www-form-urlencoded";
         let cases = [
-            ("GET / HTTP/1.1", 200, None),
-            ("GET /count_view/ HTTP/1.1", 200, None),
-            ("HEAD /count_view/ HTTP/1.1", 200, None),
-            ("GET /count_view/?x=1 HTTP/1.1", 200, None),
-            ("GET http://a/count_view/ HTTP/1.1", 200, None),
-            ("GET /count_view HTTP/1.1", 404, None),
-            ("GET /nope HTTP/1.1", 404, None),
-            ("PUT /nope HTTP/1.1", 404, None),
-            ("POST /count_view/ HTTP/1.1", 405, Some("GET, HEAD, OPTIONS")),
-            ("DELETE / HTTP/1.1", 405, Some("GET, HEAD, OPTIONS")),
-            ("OPTIONS /count_view/ HTTP/1.1", 200, Some("GET, HEAD, OPTIONS")),
-            ("OPTIONS * HTTP/1.1", 200, Some("GET, HEAD, POST, OPTIONS")),
+            ("GET / HTTP/1.1", "", 200, None, Ok(false)),
+            ("GET /count_view/ HTTP/1.1", "", 200, None, Ok(false)),
+            ("HEAD /count_view/ HTTP/1.1", "", 200, None, Ok(false)),
+            ("GET /count_view/?x=1 HTTP/1.1", "", 200, None, Ok(false)),
+            ("GET http://a/count_view/ HTTP/1.1", "", 200, None, Ok(false)),
+            ("GET /count_view HTTP/1.1", "", 404, None, Ok(false)),
+            ("GET /nope HTTP/1.1", "", 404, None, Ok(false)),
+            ("PUT /nope HTTP/1.1", "", 404, None, Ok(false)),
+            ("POST /count_view/ HTTP/1.1", "", 405, get_only, Ok(false)),
+            ("DELETE / HTTP/1.1", "", 405, get_only, Ok(false)),
+            ("GET /count_view/reset/ HTTP/1.1", "", 405, post_only, Ok(false)),
+            ("POST /count_view/reset/ HTTP/1.1", "", 200, None, Ok(false)),
+            ("GET /form_count/ HTTP/1.1", "", 200, None, Ok(false)),
+            ("POST /form_count/ HTTP/1.1", form, 200, None, Ok(true)),
+            ("POST /form_count/ HTTP/1.1", "text/plain", 200, None, Err(HttpError::UnsupportedMediaType)),
+            ("PUT /form_count/ HTTP/1.1", form, 405, Some("GET, HEAD, POST, OPTIONS"), Ok(false)),
+            ("OPTIONS /count_view/ HTTP/1.1", "", 200, get_only, Ok(false)),
+            ("OPTIONS * HTTP/1.1", "", 200, Some("GET, HEAD, POST, OPTIONS"), Ok(false)),
         ];
-        for (line, status, allow) in cases {
-            let (got_status, got_allow, reads_body) = routed(&format!("{line}\r\nHost: a\r\n\r\n"));
-            assert_eq!((got_status, got_allow.as_deref()), (status, allow), "{line}");
-            assert!(!reads_body, "{line}");
+        for (line, content_type, status, allow, reads_body) in cases {
+            let content_type =
+                if content_type.is_empty() { String::new() } else { format!("Content-Type: {content_type}\r\n") };
+            let got = routed(&format!("{line}\r\nHost: a\r\n{content_type}\r\n"));
+            assert_eq!((got.0, got.1.as_deref(), got.2), (status, allow, reads_body), "{line} {content_type}");
+        }
+    }
+
+    #[test]
+    fn every_listed_page_is_routed() {
+        for listing in LISTINGS {
+            assert!(route(listing.path).is_some_and(|r| r.allows(Method::Get)), "{}", listing.path);
         }
     }
 }

@@ -3,7 +3,7 @@
 //! sent shows up as text on the page and never as markup.
 
 use crate::cookie::SetCookie;
-use crate::http::Status;
+use crate::http::{Request, Status};
 use askama::Template;
 use std::borrow::Cow;
 
@@ -14,7 +14,8 @@ pub struct Listing {
     pub summary: &'static str,
 }
 
-/// `/`: what the lesson is about, and a link to every mechanism.
+/// `/`: what the lesson is about, a link to every mechanism, and how they
+/// compare.
 #[derive(Template)]
 #[template(path = "index.html")]
 pub struct Index<'a> {
@@ -32,6 +33,99 @@ pub struct CountView<'a> {
     pub cookie_lines: Vec<Cow<'a, str>>,
     /// The cookie sent back.
     pub set_cookie: &'a SetCookie<'a>,
+}
+
+/// The answer to a "start over": what was deleted.
+#[derive(Template)]
+#[template(path = "reset.html")]
+pub struct Reset<'a> {
+    /// What was deleted, as "the count cookie".
+    pub what: &'static str,
+    /// The header that deletes it.
+    pub set_cookie: &'a SetCookie<'a>,
+    /// The page to start again from.
+    pub back: &'static str,
+    /// For a session: whether the server had it and deleted it.
+    pub ended_session: Option<bool>,
+}
+
+/// `/test_cookie/`: the test cookie is set.
+#[derive(Template)]
+#[template(path = "test_cookie.html")]
+pub struct TestCookie<'a> {
+    pub set_cookie: &'a SetCookie<'a>,
+}
+
+/// `/test_cookie/check/`: did it come back?
+#[derive(Template)]
+#[template(path = "test_cookie_check.html")]
+pub struct TestCookieCheck<'a> {
+    pub cookie_lines: Vec<Cow<'a, str>>,
+    /// The deletion sent, when the cookie came back.
+    pub deleted: Option<&'a SetCookie<'a>>,
+}
+
+/// `/url_count/`: the count in the link.
+#[derive(Template)]
+#[template(path = "url_count.html")]
+pub struct UrlCount<'a> {
+    pub count: u64,
+    /// The request target that carried (or did not carry) the count.
+    pub target: &'a str,
+    /// A valid count came with the request.
+    pub arrived: bool,
+    /// The link that carries the next count.
+    pub next_link: String,
+}
+
+/// `/form_count/`: the count in a hidden field.
+#[derive(Template)]
+#[template(path = "form_count.html")]
+pub struct FormCount<'a> {
+    pub count: u64,
+    /// The body posted, if the page was posted to.
+    pub received: Option<Cow<'a, str>>,
+    /// A valid count came in the body.
+    pub arrived: bool,
+}
+
+/// `/session_count/`: the count on the server.
+#[derive(Template)]
+#[template(path = "session_count.html")]
+pub struct SessionCount<'a> {
+    pub count: u64,
+    /// The cookies received, session ids cut short.
+    pub cookies: Vec<(String, String)>,
+    /// An id came that the server does not know, and was not adopted.
+    pub rejected: bool,
+    /// The `Set-Cookie` value sent, the id cut short.
+    pub set_cookie: String,
+    /// The start of the session's id.
+    pub id_start: &'a str,
+    /// How long an unused session lives.
+    pub ttl_days: u64,
+}
+
+/// `/signed_count/`: the count in a signed cookie.
+#[derive(Template)]
+#[template(path = "signed_count.html")]
+pub struct SignedCount<'a> {
+    pub count: u64,
+    pub cookie_lines: Vec<Cow<'a, str>>,
+    /// A signed cookie came whose code did not match, and was ignored.
+    pub rejected: bool,
+    pub set_cookie: &'a SetCookie<'a>,
+    /// The key was made up at start, so restarts invalidate cookies.
+    pub ephemeral_key: bool,
+}
+
+/// `/inspect/`: the request as parsed.
+#[derive(Template)]
+#[template(path = "inspect.html")]
+pub struct Inspect<'a, 'h, 'b> {
+    pub request: &'a Request<'h, 'b>,
+    pub headers: Vec<(String, String)>,
+    pub cookies: Vec<(String, String)>,
 }
 
 /// A 404 or 405 page.

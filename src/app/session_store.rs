@@ -1,0 +1,353 @@
+//! Server-side sessions: the count kept on the server, the browser holding
+//! only a random id (Django's session framework, in miniature).
+//!
+//! The browser gets `Set-Cookie: sessionid=<32 hex digits>` and sends the
+//! id back; the server looks the id up in this store. The client can no
+//! longer change the count, only present an id, and an id is worth
+//! something only if the server issued it and it has not expired: an
+//! unknown id is never adopted (that would let an attacker pick a victim's
+//! id in advance, "session fixation"), and a new session with a new id
+//! starts instead.
+//!
+//! The store is bounded: past `max_sessions`, the session idle longest is
+//! evicted, so a flood of new clients costs a fixed amount of memory. Every
+//! operation takes the lock for one lookup or insert and releases it; no
+//! lock is held while a page is rendered or a byte is sent.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Bytes of randomness in a session id: 128 bits.
+const KEY_BYTES: usize = 16;
+
+/// A session id: 128 bits from the operating system's secure random
+/// source, written as 32 lowercase hex digits (a URL-safe alphabet).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionKey([u8; KEY_BYTES]);
+
+impl SessionKey {
+    /// A new, unpredictable id.
+    pub fn random() -> Result<Self, getrandom::Error> {
+        let mut bytes = [0u8; KEY_BYTES];
+        getrandom::fill(&mut bytes)?;
+        Ok(SessionKey(bytes))
+    }
+
+    /// Reads an id in the form this server writes it. Anything else (wrong
+    /// length, uppercase, other characters) is not an id.
+    pub fn parse(text: &[u8]) -> Option<Self> {
+        if text.len() != KEY_BYTES * 2 {
+            return None;
+        }
+        let mut bytes = [0u8; KEY_BYTES];
+        for (byte, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
+            *byte = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
+        }
+        Some(SessionKey(bytes))
+    }
+
+    /// The id as 32 hex digits, on the stack.
+    pub fn to_hex(self) -> HexKey {
+        let mut text = [0u8; KEY_BYTES * 2];
+        for (pair, byte) in text.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = b"0123456789abcdef"[usize::from(byte >> 4)];
+            pair[1] = b"0123456789abcdef"[usize::from(byte & 0xf)];
+        }
+        HexKey(text)
+    }
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// A session id written out.
+pub struct HexKey([u8; KEY_BYTES * 2]);
+
+impl HexKey {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+    }
+}
+
+impl fmt::Debug for SessionKey {
+    /// Shows only the start of an id: a log is no place for whole ones.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SessionKey({}...)", &self.to_hex().as_str()[..6])
+    }
+}
+
+/// What the store knows about one session.
+#[derive(Debug)]
+struct Entry {
+    count: u64,
+    last_seen: Instant,
+    /// Its place in `Sessions::by_age`.
+    tick: u64,
+}
+
+/// The sessions, and the order in which they were last used.
+#[derive(Debug, Default)]
+struct Sessions {
+    entries: HashMap<SessionKey, Entry>,
+    /// Keys by the tick of their last use, oldest first: the front is both
+    /// the next to expire and the next to evict.
+    by_age: BTreeMap<u64, SessionKey>,
+    next_tick: u64,
+}
+
+/// Every live session, shared by the worker threads.
+#[derive(Debug)]
+pub struct SessionStore {
+    sessions: Mutex<Sessions>,
+    /// A session unused for this long is gone.
+    ttl: Duration,
+    /// Most sessions kept at once.
+    max_sessions: usize,
+}
+
+/// What a visit found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Visit {
+    /// The session's id: the one presented, or a new one.
+    pub key: SessionKey,
+    /// The count after this visit.
+    pub count: u64,
+    /// Whether the presented id was unknown or expired (or none was) and a
+    /// new session began.
+    pub new: bool,
+}
+
+impl SessionStore {
+    pub fn new(ttl: Duration, max_sessions: usize) -> Self {
+        SessionStore { sessions: Mutex::default(), ttl, max_sessions: max_sessions.max(1) }
+    }
+
+    /// Counts a visit: one more for the session `presented` names if it is
+    /// live, otherwise a new session counting 1. Fails only if the
+    /// operating system cannot give randomness for a new id.
+    pub fn visit(&self, presented: Option<SessionKey>, now: Instant) -> Result<Visit, getrandom::Error> {
+        if let Some(key) = presented
+            && let Some(count) = self.lock().touch(key, now, self.ttl)
+        {
+            return Ok(Visit { key, count, new: false });
+        }
+        // The random id is drawn before taking the lock, not under it.
+        let key = SessionKey::random()?;
+        self.lock().insert(key, now, self.ttl, self.max_sessions);
+        Ok(Visit { key, count: 1, new: true })
+    }
+
+    /// Ends a session, as "forget me" does. Says whether it was live.
+    pub fn forget(&self, key: SessionKey) -> bool {
+        self.lock().remove(key).is_some()
+    }
+
+    /// Live and expired-but-not-yet-dropped sessions held.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Sessions> {
+        // A panic elsewhere while holding the lock cannot leave the map
+        // half-updated in a way that matters for counting; carry on.
+        self.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Sessions {
+    /// One more visit to a live session; `None` if it is unknown or expired
+    /// (an expired one is dropped on the way).
+    fn touch(&mut self, key: SessionKey, now: Instant, ttl: Duration) -> Option<u64> {
+        let entry = self.entries.get(&key)?;
+        if now.saturating_duration_since(entry.last_seen) >= ttl {
+            self.remove(key);
+            return None;
+        }
+        let tick = self.tick();
+        let entry = self.entries.get_mut(&key)?;
+        self.by_age.remove(&entry.tick);
+        self.by_age.insert(tick, key);
+        entry.tick = tick;
+        entry.last_seen = now;
+        entry.count = entry.count.saturating_add(1);
+        Some(entry.count)
+    }
+
+    /// Adds a session counting 1, after dropping expired sessions and, if
+    /// the store is full, the one idle longest.
+    fn insert(&mut self, key: SessionKey, now: Instant, ttl: Duration, max_sessions: usize) {
+        while let Some((_, &oldest)) = self.by_age.first_key_value() {
+            let expired = self.entries.get(&oldest).is_some_and(|e| now.saturating_duration_since(e.last_seen) >= ttl);
+            if !expired && self.entries.len() < max_sessions {
+                break;
+            }
+            self.remove(oldest);
+        }
+        let tick = self.tick();
+        self.by_age.insert(tick, key);
+        if let Some(replaced) = self.entries.insert(key, Entry { count: 1, last_seen: now, tick }) {
+            // 128 random bits do not collide; if they ever did, keep the
+            // age index in step with the map.
+            self.by_age.remove(&replaced.tick);
+        }
+    }
+
+    fn remove(&mut self, key: SessionKey) -> Option<Entry> {
+        let entry = self.entries.remove(&key)?;
+        self.by_age.remove(&entry.tick);
+        Some(entry)
+    }
+
+    fn tick(&mut self) -> u64 {
+        self.next_tick += 1;
+        self.next_tick
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn a_visit_without_an_id_starts_a_session_and_the_id_brings_it_back() {
+        let store = SessionStore::new(HOUR, 10);
+        let now = Instant::now();
+        let first = store.visit(None, now).unwrap();
+        assert_eq!((first.count, first.new), (1, true));
+        let second = store.visit(Some(first.key), now).unwrap();
+        assert_eq!(second, Visit { key: first.key, count: 2, new: false });
+        assert_eq!(store.visit(Some(first.key), now).unwrap().count, 3);
+    }
+
+    #[test]
+    fn an_id_the_server_did_not_issue_is_never_adopted() {
+        let store = SessionStore::new(HOUR, 10);
+        let forged = SessionKey::parse(b"0123456789abcdef0123456789abcdef").unwrap();
+        let visit = store.visit(Some(forged), Instant::now()).unwrap();
+        assert!(visit.new);
+        assert_ne!(visit.key, forged, "a new id, not the one presented");
+        assert_eq!(visit.count, 1);
+    }
+
+    #[test]
+    fn sessions_expire_after_the_idle_time() {
+        let store = SessionStore::new(HOUR, 10);
+        let start = Instant::now();
+        let first = store.visit(None, start).unwrap();
+        // Each visit restarts the idle clock.
+        assert_eq!(store.visit(Some(first.key), start + HOUR - Duration::from_secs(1)).unwrap().count, 2);
+        assert_eq!(store.visit(Some(first.key), start + 2 * HOUR - Duration::from_secs(2)).unwrap().count, 3);
+        let late = store.visit(Some(first.key), start + 3 * HOUR).unwrap();
+        assert!(late.new, "an expired id starts a new session");
+        assert_ne!(late.key, first.key);
+        assert_eq!(store.len(), 1, "the expired session was dropped");
+    }
+
+    #[test]
+    fn a_full_store_evicts_the_session_idle_longest() {
+        let store = SessionStore::new(HOUR, 3);
+        let t = Instant::now();
+        let a = store.visit(None, t).unwrap().key;
+        let b = store.visit(None, t).unwrap().key;
+        let c = store.visit(None, t).unwrap().key;
+        store.visit(Some(a), t).unwrap(); // b is now the one idle longest
+        let d = store.visit(None, t).unwrap().key;
+        assert_eq!(store.len(), 3);
+        assert!(store.visit(Some(b), t).unwrap().new, "b was evicted");
+        for key in [a, d] {
+            assert!(!store.visit(Some(key), t).unwrap().new);
+        }
+        assert!(store.visit(Some(c), t).unwrap().new, "c went when b's replacement came in");
+    }
+
+    #[test]
+    fn a_flood_of_new_clients_stays_within_the_bound() {
+        let store = SessionStore::new(HOUR, 100);
+        let t = Instant::now();
+        for _ in 0..10_000 {
+            store.visit(None, t).unwrap();
+        }
+        assert_eq!(store.len(), 100);
+        let sessions = store.lock();
+        assert_eq!(sessions.by_age.len(), 100, "the age index keeps step");
+    }
+
+    #[test]
+    fn expired_sessions_are_swept_when_new_ones_arrive() {
+        let store = SessionStore::new(HOUR, 100);
+        let t = Instant::now();
+        for _ in 0..50 {
+            store.visit(None, t).unwrap();
+        }
+        store.visit(None, t + 2 * HOUR).unwrap();
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn forget_ends_a_session() {
+        let store = SessionStore::new(HOUR, 10);
+        let t = Instant::now();
+        let key = store.visit(None, t).unwrap().key;
+        assert!(store.forget(key));
+        assert!(!store.forget(key));
+        assert!(store.visit(Some(key), t).unwrap().new);
+    }
+
+    #[test]
+    fn concurrent_visits_to_one_session_are_all_counted() {
+        let store = Arc::new(SessionStore::new(HOUR, 1000));
+        let t = Instant::now();
+        let key = store.visit(None, t).unwrap().key;
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let store = Arc::clone(&store);
+                std::thread::spawn(move || {
+                    for _ in 0..1000 {
+                        assert!(!store.visit(Some(key), t).unwrap().new);
+                        store.visit(None, t).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        assert_eq!(store.visit(Some(key), t).unwrap().count, 8 * 1000 + 2);
+        assert!(store.len() <= 1000);
+    }
+
+    #[test]
+    fn ids_are_random_hex_and_parse_back() {
+        let a = SessionKey::random().unwrap();
+        let b = SessionKey::random().unwrap();
+        assert_ne!(a, b);
+        let text = a.to_hex();
+        assert_eq!(text.as_str().len(), 32);
+        assert!(text.as_str().bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+        assert_eq!(SessionKey::parse(text.as_str().as_bytes()), Some(a));
+        for bad in
+            [&b""[..], b"0123", b"0123456789ABCDEF0123456789ABCDEF", b"0123456789abcdef0123456789abcdeg", &[b'a'; 33]]
+        {
+            assert_eq!(SessionKey::parse(bad), None, "{bad:?}");
+        }
+        assert!(!format!("{a:?}").contains(text.as_str()), "Debug does not print whole ids");
+    }
+}

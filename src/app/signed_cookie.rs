@@ -1,0 +1,46 @@
+//! `/signed_count/`: the state in a cookie the client can read but not
+//! forge (see [`super::signing`]).
+//!
+//! Like the plain cookie, it needs no server memory, so any number of
+//! servers can answer, as long as they share the key. Unlike it, a changed
+//! number is caught: it counts as a first visit, and the page says the
+//! cookie was rejected.
+
+use super::count::next_count;
+use super::signing::Verdict;
+use super::{App, cookie_lines, no_store, pages, render, start_over};
+use crate::cookie::{self, SetCookie};
+use crate::http::{Request, Response};
+
+pub const COOKIE: &str = "signed_count";
+
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+    let mut rejected = false;
+    let previous = cookie::values(request, COOKIE).find_map(|value| match app.signer.verify(COOKIE, value) {
+        Verdict::Valid(count) => Some(count),
+        Verdict::Rejected => {
+            rejected = true;
+            None
+        }
+    });
+    let count = next_count(previous);
+    let value = app.signer.sign(COOKIE, count);
+    let set_cookie = SetCookie::new(COOKIE, &value);
+    response.set_cookie(&set_cookie);
+    no_store(response);
+    render(
+        response,
+        &pages::SignedCount {
+            count,
+            cookie_lines: cookie_lines(request),
+            rejected: rejected && previous.is_none(),
+            set_cookie: &set_cookie,
+            ephemeral_key: app.signer.is_ephemeral(),
+        },
+    );
+}
+
+/// "Start over": ask the browser to delete the signed cookie.
+pub fn reset(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
+    start_over(response, "the signed count cookie", &SetCookie::deletion(COOKIE, "/"), "/signed_count/");
+}
