@@ -16,6 +16,14 @@ pub fn parse_count(value: &[u8]) -> Option<u64> {
     value.iter().try_fold(0u64, |n, &d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
 }
 
+/// The first valid `count` field of a form-encoded string (a query string
+/// or a form body), percent-decoded by `form_urlencoded` first, so
+/// `count=%34%31` is 41.
+pub fn count_field(urlencoded: &[u8]) -> Option<u64> {
+    form_urlencoded::parse(urlencoded)
+        .find_map(|(name, value)| (name == "count").then(|| parse_count(value.as_bytes())).flatten())
+}
+
 /// The count to show: one more than the previous, 1 on a first visit, and
 /// no further than `u64::MAX`.
 pub fn next_count(previous: Option<u64>) -> u64 {
@@ -57,5 +65,23 @@ mod tests {
         assert_eq!(next_count(Some(0)), 1);
         assert_eq!(next_count(Some(41)), 42);
         assert_eq!(next_count(Some(u64::MAX)), u64::MAX);
+    }
+
+    #[test]
+    fn count_fields() {
+        let cases: &[(&[u8], Option<u64>)] = &[
+            (b"count=41", Some(41)),
+            (b"other=1&count=41", Some(41)),
+            (b"count=%34%31", Some(41)),
+            (b"count=abc&count=7", Some(7)),
+            (b"count=4+1", None),
+            (b"count=", None),
+            (b"count", None),
+            (b"", None),
+            (b"\xff\xfe", None),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(count_field(body), *expected, "{body:?}");
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! No cookie and no server memory, as with URL rewriting; the state lasts
 //! exactly as long as the user keeps posting the form.
 
-use super::count::{next_count, parse_count};
+use super::count::{count_field, next_count};
 use super::{App, no_store, pages, render};
 use crate::http::request::trim_ows;
 use crate::http::{HttpError, Method, Request, Response};
@@ -32,32 +32,4 @@ pub fn page(_app: &App, request: &Request, body: &[u8], response: &mut Response)
     let received = posted.then(|| String::from_utf8_lossy(body));
     no_store(response);
     render(response, &pages::FormCount { count, received, arrived: previous.is_some() });
-}
-
-/// The first valid `count` field of a form body.
-fn count_field(body: &[u8]) -> Option<u64> {
-    form_urlencoded::parse(body).find_map(|(k, v)| (k == "count").then(|| parse_count(v.as_bytes())).flatten())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn count_fields() {
-        let cases: &[(&[u8], Option<u64>)] = &[
-            (b"count=41", Some(41)),
-            (b"other=1&count=41", Some(41)),
-            (b"count=%34%31", Some(41)),
-            (b"count=abc&count=7", Some(7)),
-            (b"count=4+1", None),
-            (b"count=", None),
-            (b"count", None),
-            (b"", None),
-            (b"\xff\xfe", None),
-        ];
-        for (body, expected) in cases {
-            assert_eq!(count_field(body), *expected, "{body:?}");
-        }
-    }
 }

@@ -18,6 +18,7 @@
 
 pub mod cookie_counter;
 pub mod count;
+pub mod hex;
 pub mod hidden_field;
 pub mod inspect;
 pub mod pages;

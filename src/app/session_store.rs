@@ -14,6 +14,7 @@
 //! operation takes the lock for one lookup or insert and releases it; no
 //! lock is held while a page is rendered or a byte is sent.
 
+use super::hex;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Mutex;
@@ -38,41 +39,23 @@ impl SessionKey {
     /// Reads an id in the form this server writes it. Anything else (wrong
     /// length, uppercase, other characters) is not an id.
     pub fn parse(text: &[u8]) -> Option<Self> {
-        if text.len() != KEY_BYTES * 2 {
-            return None;
-        }
-        let mut bytes = [0u8; KEY_BYTES];
-        for (byte, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
-            *byte = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
-        }
-        Some(SessionKey(bytes))
+        hex::decode(text).map(SessionKey)
     }
 
-    /// The id as 32 hex digits, on the stack.
+    /// The id as 32 hex digits.
     pub fn to_hex(self) -> HexKey {
-        let mut text = [0u8; KEY_BYTES * 2];
-        for (pair, byte) in text.chunks_exact_mut(2).zip(self.0) {
-            pair[0] = b"0123456789abcdef"[usize::from(byte >> 4)];
-            pair[1] = b"0123456789abcdef"[usize::from(byte & 0xf)];
-        }
-        HexKey(text)
-    }
-}
-
-fn hex_digit(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+        let mut text = Vec::with_capacity(KEY_BYTES * 2);
+        hex::encode_into(&self.0, &mut text);
+        HexKey(String::from_utf8(text).expect("hex digits are ASCII"))
     }
 }
 
 /// A session id written out.
-pub struct HexKey([u8; KEY_BYTES * 2]);
+pub struct HexKey(String);
 
 impl HexKey {
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+        &self.0
     }
 }
 

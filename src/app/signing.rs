@@ -17,6 +17,7 @@
 //! signed for one cookie is not accepted in another.
 
 use super::count::parse_count;
+use super::hex;
 use crate::http::response::Decimal;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -80,22 +81,21 @@ impl Signer {
     pub fn sign(&self, name: &str, count: u64) -> String {
         let digits = Decimal::new(count);
         let code = self.code(name, digits.as_bytes());
-        let mut value = String::with_capacity(digits.as_bytes().len() + 1 + CODE_BYTES * 2);
-        value.push_str(digits.as_str());
-        value.push('.');
-        for byte in code {
-            value.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
-            value.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
-        }
-        value
+        let mut value = Vec::with_capacity(digits.as_bytes().len() + 1 + CODE_BYTES * 2);
+        value.extend_from_slice(digits.as_bytes());
+        value.push(b'.');
+        hex::encode_into(&code, &mut value);
+        String::from_utf8(value).expect("digits, a dot and hex are ASCII")
     }
 
     /// Checks a value of the cookie `name`: a valid count whose code
     /// matches, or a rejection.
     pub fn verify(&self, name: &str, value: &[u8]) -> Verdict {
         let Some(dot) = value.iter().rposition(|&b| b == b'.') else { return Verdict::Rejected };
-        let (digits, hex) = (&value[..dot], &value[dot + 1..]);
-        let (Some(count), Some(code)) = (parse_count(digits), decode_code(hex)) else { return Verdict::Rejected };
+        let (digits, code) = (&value[..dot], &value[dot + 1..]);
+        let (Some(count), Some(code)) = (parse_count(digits), hex::decode::<CODE_BYTES>(code)) else {
+            return Verdict::Rejected;
+        };
         let mut mac = self.mac.clone();
         feed(&mut mac, name, digits);
         match mac.verify_slice(&code) {
@@ -116,23 +116,6 @@ fn feed(mac: &mut HmacSha256, name: &str, digits: &[u8]) {
     mac.update(name.as_bytes());
     mac.update(b"=");
     mac.update(digits);
-}
-
-/// 64 lowercase hex digits into 32 bytes.
-fn decode_code(hex: &[u8]) -> Option<[u8; CODE_BYTES]> {
-    if hex.len() != CODE_BYTES * 2 {
-        return None;
-    }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut code = [0u8; CODE_BYTES];
-    for (byte, pair) in code.iter_mut().zip(hex.chunks_exact(2)) {
-        *byte = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
-    Some(code)
 }
 
 #[cfg(test)]

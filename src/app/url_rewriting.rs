@@ -7,15 +7,12 @@
 //! server memory; but the state is only in that link, and anyone can read
 //! and change it.
 
-use super::count::{next_count, parse_count};
+use super::count::{count_field, next_count};
 use super::{App, no_store, pages, render};
 use crate::http::{Request, Response};
 
 pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    // The query is percent-decoded by form_urlencoded (`%34%31` is 41).
-    let query = request.query.unwrap_or_default();
-    let previous = form_urlencoded::parse(query.as_bytes())
-        .find_map(|(k, v)| (k == "count").then(|| parse_count(v.as_bytes())).flatten());
+    let previous = count_field(request.query.unwrap_or_default().as_bytes());
     let count = next_count(previous);
     let next_link = format!("/url_count/?count={count}");
     no_store(response);
