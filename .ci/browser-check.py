@@ -79,11 +79,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_chromedriver(port, log_file):
+def start_chromedriver(port):
     return subprocess.Popen(
         [CHROMEDRIVER, f"--port={port}"],
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -274,13 +274,18 @@ def check_session_cookie(browser, base):
     flags = {"httpOnly": cookie.get("httpOnly"), "sameSite": cookie.get("sameSite")}
     if flags != {"httpOnly": True, "sameSite": "Lax"}:
         raise CheckFailed(f"sessionid cookie has {flags}, expected httpOnly True, sameSite Lax")
-    return f"sessionid cookie has {flags}"
+    # Chromium reports a cookie sent without SameSite as "Lax" too, so also
+    # read the Set-Cookie line the page prints.
+    expect_in_page(browser, "; HttpOnly; SameSite=Lax")
+    return f"sessionid cookie has {flags}, and the page shows '; HttpOnly; SameSite=Lax'"
 
 
 def check_session_counter(browser, base):
     seen = load_and_reload_twice(browser, base + "/session_count/")
     click_and_wait(browser, "css selector", 'form[action="/session_count/forget/"] button')
     heading = h1_text(browser)
+    if not heading.startswith("Deleted:"):
+        raise CheckFailed(f"after 'Forget me' the h1 says {heading!r}")
     browser.get(base + "/session_count/")
     expect_count(browser, 1, seen)
     return f"counts {seen[:3]}, 'Forget me' gave {heading!r}, then {seen[3]}"
@@ -296,7 +301,11 @@ def check_signed_counter(browser, base):
         raise CheckFailed(f"expected a cookie value '3.<code>', saw {cookie['value']!r}")
     tampered = f"1000.{code}"
     browser.add_cookie({"name": "signed_count", "value": tampered, "path": "/"})
+    values = [c["value"] for c in browser.cookies() if c["name"] == "signed_count"]
+    if values != [tampered]:
+        raise CheckFailed(f"after overwriting, the browser holds signed_count {values}")
     browser.refresh()
+    expect_in_page(browser, f"signed_count={tampered}")
     expect_count(browser, 1, seen)
     expect_in_page(browser, "was rejected")
     return f"counts {seen[:3]}, cookie set to '1000.<code>' was rejected, count back to {seen[3]}"
@@ -378,7 +387,7 @@ def run_checks(browser, base):
         try:
             start_clean(browser, base)
             print(f"PASS {name}: {check(browser, base)}")
-        except (CheckFailed, WebDriverError) as e:
+        except (CheckFailed, WebDriverError, OSError) as e:
             failures += 1
             print(f"FAIL {name}: {e}")
         sys.stdout.flush()
@@ -386,25 +395,33 @@ def run_checks(browser, base):
     return failures
 
 
-def main():
-    base = (sys.argv[1] if len(sys.argv) > 1 else DEFAULT_BASE_URL).rstrip("/")
+def run_browser(base, profile_dir):
+    """Starts chromedriver and a browser, runs the checks, stops both."""
     port = free_port()
     driver_url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile_dir, \
-            tempfile.TemporaryFile() as driver_log:
-        driver = start_chromedriver(port, driver_log)
-        browser = None
+    driver = start_chromedriver(port)
+    browser = None
+    try:
+        wait_until_ready(driver_url, driver)
+        browser = Browser(driver_url, profile_dir)
+        return run_checks(browser, base)
+    finally:
+        if browser is not None:
+            try:
+                browser.quit()
+            except (OSError, WebDriverError) as e:
+                print(f"could not end the browser session: {e}", file=sys.stderr)
+        stop_chromedriver(driver)
+
+
+def main():
+    base = (sys.argv[1] if len(sys.argv) > 1 else DEFAULT_BASE_URL).rstrip("/")
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile_dir:
         try:
-            wait_until_ready(driver_url, driver)
-            browser = Browser(driver_url, profile_dir)
-            failures = run_checks(browser, base)
-        finally:
-            if browser is not None:
-                try:
-                    browser.quit()
-                except (OSError, WebDriverError) as e:
-                    print(f"could not end the browser session: {e}", file=sys.stderr)
-            stop_chromedriver(driver)
+            failures = run_browser(base, profile_dir)
+        except (OSError, RuntimeError, WebDriverError) as e:
+            print(f"FAIL browser: could not run the checks: {e}")
+            return 1
     return 1 if failures else 0
 
 
