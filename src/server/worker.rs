@@ -88,6 +88,9 @@ struct Conn {
     state: State,
     /// The held input has answerable requests, once the output drains.
     resume: bool,
+    /// The poller said the client closed its side: the end of the stream
+    /// is waiting to be read, even after a short read.
+    read_closed: bool,
     /// What the connection is waiting for, which decides its deadline.
     timer: Timer,
     deadline: Instant,
@@ -277,9 +280,10 @@ impl<H: Handler> Worker<H> {
     /// own code costs this connection only, never the worker.
     fn serve(&mut self, key: usize, read_closed: bool) {
         let Some(conn) = self.conns.get_mut(key) else { return };
+        conn.read_closed |= read_closed;
         let closing = self.grace_end.is_some();
         let (bufs, config, handler) = (&mut self.bufs, &*self.config, &*self.handler);
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| conn.drive(bufs, config, handler, closing, read_closed)));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| conn.drive(bufs, config, handler, closing)));
         match outcome {
             Ok(Next::Wait) => conn.rearm(self.now, config),
             Ok(Next::Again) => {
@@ -385,6 +389,7 @@ impl Conn {
             output: Vec::new(),
             state: State::Open,
             resume: false,
+            read_closed: false,
             // The first request's head must arrive within the header
             // timeout of accept.
             timer: Timer::Head,
@@ -394,14 +399,7 @@ impl Conn {
 
     /// Does everything the socket allows right now: send queued output,
     /// answer held requests, read and answer new ones.
-    fn drive<H: Handler>(
-        &mut self,
-        bufs: &mut Buffers,
-        config: &Config,
-        handler: &H,
-        closing: bool,
-        read_closed: bool,
-    ) -> Next {
+    fn drive<H: Handler>(&mut self, bufs: &mut Buffers, config: &Config, handler: &H, closing: bool) -> Next {
         let mut reads = 0;
         let mut may_read = true;
         loop {
@@ -438,7 +436,7 @@ impl Conn {
                 Ok(n) => {
                     // A short read emptied the socket: no need to ask again,
                     // unless the end of the stream is still to be read.
-                    may_read = read_closed || n == bufs.read.len();
+                    may_read = self.read_closed || n == bufs.read.len();
                     self.answer(Some(n), bufs, config, handler, closing);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Next::Wait,
