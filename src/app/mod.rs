@@ -147,11 +147,6 @@ impl App {
         };
         Ok(App { sessions: SessionStore::new(config.session_ttl, config.max_sessions), signer })
     }
-
-    /// Whether the signing key was made up at start.
-    pub fn has_ephemeral_key(&self) -> bool {
-        self.signer.is_ephemeral()
-    }
 }
 
 impl crate::http::Handler for App {

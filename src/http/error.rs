@@ -36,7 +36,8 @@ pub enum HttpError {
     BadChunk,
     /// A transfer coding other than `chunked` (RFC 9112 §6.1).
     UnsupportedTransferCoding,
-    /// A method this server does not know, such as `BREW` or `get`.
+    /// A method this server does not know, such as `BREW` or `get`, or
+    /// `CONNECT`, which asks for a proxy tunnel.
     NotImplemented,
     /// An `HTTP/2.0` or other major version on an HTTP/1 connection.
     VersionNotSupported,
