@@ -54,6 +54,7 @@ fn main() -> ExitCode {
 /// Binds, prints where, stops gracefully on SIGINT or SIGTERM (and at once
 /// on a second one).
 fn serve(config: Config) -> std::io::Result<()> {
+    raise_file_limit(config.max_connections);
     let ephemeral_key = config.secret.is_none();
     let server = Server::bind(config)?;
     if ephemeral_key {
@@ -72,6 +73,26 @@ fn serve(config: Config) -> std::io::Result<()> {
     })?;
     println!("Listening on http://{}/", server.local_addr()?);
     server.run()
+}
+
+/// Open files the server needs besides its connections: the listener, the
+/// pollers, their wakers, stdio.
+const FILES_BESIDES_CONNECTIONS: u64 = 64;
+
+/// Every connection is an open file, and many systems let a process open
+/// only 1024 by default. Raise the soft limit toward the connection cap (as
+/// Go's runtime does at start), so that the cap, not the operating system,
+/// decides when new connections are turned away; say so if it cannot.
+fn raise_file_limit(max_connections: usize) {
+    let wanted = max_connections as u64 + FILES_BESIDES_CONNECTIONS;
+    match rlimit::increase_nofile_limit(wanted) {
+        Ok(allowed) if allowed < wanted => eprintln!(
+            "pagecount: the system allows {allowed} open files; past about {} connections, accepting will fail and pause",
+            allowed.saturating_sub(FILES_BESIDES_CONNECTIONS)
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("pagecount: could not raise the open-file limit: {e}"),
+    }
 }
 
 /// The configuration the command line asks for, or `None` after `--help`
