@@ -117,11 +117,6 @@ impl AccessLog {
         }
     }
 
-    /// Takes the lines written so far, leaving the log empty.
-    pub fn take(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.pending)
-    }
-
     /// Bytes of lines not yet written out.
     pub fn pending(&self) -> &[u8] {
         &self.pending
@@ -172,6 +167,13 @@ mod tests {
 
     const DATE: &str = "Sun, 22 Nov 2026 02:10:20 GMT";
 
+    /// The lines written so far, leaving the log empty.
+    fn taken(log: &mut AccessLog) -> String {
+        let text = String::from_utf8(log.pending().to_vec()).unwrap();
+        log.clear();
+        text
+    }
+
     fn peer() -> &'static str {
         "127.0.0.1:54321"
     }
@@ -181,11 +183,11 @@ mod tests {
         let mut log = AccessLog::new(true, false);
         log.refused(DATE, peer(), b"GET /\x1b[31m\"x\\ HTTP/1.1\r\nHost: a\r\n", Status::BAD_REQUEST, 10);
         assert_eq!(
-            String::from_utf8(log.take()).unwrap(),
+            taken(&mut log),
             "[22 Nov 2026 02:10:20] 127.0.0.1:54321 \"GET /\\x1b[31m\\x22x\\x5c HTTP/1.1\" 400 10\n"
         );
         log.refused(DATE, peer(), &[b'a'; 500], Status::URI_TOO_LONG, 0);
-        let line = String::from_utf8(log.take()).unwrap();
+        let line = taken(&mut log);
         assert!(line.contains(&format!("\"{}...\" 414 0", "a".repeat(120))), "{line}");
     }
 
@@ -195,7 +197,7 @@ mod tests {
         log.head(peer(), true, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         log.head(peer(), false, b"HTTP/1.1 200 OK\r\n\r\n");
         assert_eq!(
-            String::from_utf8(log.take()).unwrap(),
+            taken(&mut log),
             "127.0.0.1:54321 > GET / HTTP/1.1\n127.0.0.1:54321 > Host: a\n127.0.0.1:54321 < HTTP/1.1 200 OK\n"
         );
     }

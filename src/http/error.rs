@@ -94,11 +94,6 @@ impl HttpError {
             Internal => (Status::INTERNAL_SERVER_ERROR, "The server failed while handling the request."),
         }
     }
-
-    /// The status code alone.
-    pub fn status(self) -> Status {
-        self.status_and_text().0
-    }
 }
 
 impl fmt::Display for HttpError {

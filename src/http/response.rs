@@ -235,7 +235,7 @@ pub fn is_token(bytes: &[u8]) -> bool {
 
 /// `tchar` (RFC 9110 §5.6.2): a visible ASCII character that is not a
 /// delimiter.
-pub fn is_tchar(b: u8) -> bool {
+fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
