@@ -246,6 +246,23 @@ fn the_client_cannot_change_a_session_count() {
 }
 
 #[test]
+fn a_stray_session_id_beside_a_live_one_does_not_end_the_session() {
+    // Browsers send a cookie from a narrower path first (RFC 6265 §5.4), so
+    // a stray `sessionid` can come before the live one.
+    let server = TestServer::start();
+    let id = session_id(&get(server.addr, "/session_count/", ""));
+    for cookies in
+        [format!("sessionid=stray; sessionid={id}"), format!("sessionid={}\r\nCookie: sessionid={id}", "f".repeat(32))]
+    {
+        let response = get(server.addr, "/session_count/", &format!("Cookie: {cookies}\r\n"));
+        assert_eq!(session_id(&response), id, "{cookies}");
+        assert!(!response.text().contains("not one this server knows"), "{cookies}");
+    }
+    let last = get(server.addr, "/session_count/", &format!("Cookie: sessionid={id}\r\n"));
+    assert_eq!(last.shown_count(), Some(4));
+}
+
+#[test]
 fn sessions_expire_after_the_idle_time() {
     let server = TestServer::with_config(Config { session_ttl: Duration::from_millis(100), ..test_config() });
     let id = session_id(&get(server.addr, "/session_count/", ""));

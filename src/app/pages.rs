@@ -102,8 +102,8 @@ pub struct SessionCount<'a> {
     pub set_cookie: String,
     /// The start of the session's id.
     pub id_start: &'a str,
-    /// How long an unused session lives.
-    pub ttl_days: u64,
+    /// How long an unused session lives, in words.
+    pub lifetime: String,
 }
 
 /// `/signed_count/`: the count in a signed cookie.

@@ -23,6 +23,10 @@ use std::time::{Duration, Instant};
 /// Bytes of randomness in a session id: 128 bits.
 const KEY_BYTES: usize = 16;
 
+/// Expired sessions dropped, at most, when a new one is added. More than
+/// one, so that the expired ones go faster than new ones arrive.
+const SWEEP_PER_INSERT: usize = 4;
+
 /// A session id: 128 bits from the operating system's secure random
 /// source, written as 32 lowercase hex digits (a URL-safe alphabet).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,14 +116,19 @@ impl SessionStore {
         SessionStore { sessions: Mutex::default(), ttl, max_sessions: max_sessions.max(1) }
     }
 
-    /// Counts a visit: one more for the session `presented` names if it is
-    /// live, otherwise a new session counting 1. Fails only if the
-    /// operating system cannot give randomness for a new id.
-    pub fn visit(&self, presented: Option<SessionKey>, now: Instant) -> Result<Visit, getrandom::Error> {
-        if let Some(key) = presented
-            && let Some(count) = self.lock().touch(key, now, self.ttl)
-        {
-            return Ok(Visit { key, count, new: false });
+    /// Counts a visit: one more for the first live session among the ids
+    /// `presented` (a browser may send several), otherwise a new session
+    /// counting 1. Fails only if the operating system cannot give
+    /// randomness for a new id.
+    pub fn visit(
+        &self,
+        presented: impl IntoIterator<Item = SessionKey>,
+        now: Instant,
+    ) -> Result<Visit, getrandom::Error> {
+        for key in presented {
+            if let Some(count) = self.lock().touch(key, now, self.ttl) {
+                return Ok(Visit { key, count, new: false });
+            }
         }
         // The random id is drawn before taking the lock, not under it.
         let key = SessionKey::random()?;
@@ -171,14 +180,22 @@ impl Sessions {
         Some(entry.count)
     }
 
-    /// Adds a session counting 1, after dropping expired sessions and, if
-    /// the store is full, the one idle longest.
+    /// Adds a session counting 1, after dropping a few expired sessions
+    /// and, if the store is still full, the one idle longest.
     fn insert(&mut self, key: SessionKey, now: Instant, ttl: Duration, max_sessions: usize) {
-        while let Some((_, &oldest)) = self.by_age.first_key_value() {
-            let expired = self.entries.get(&oldest).is_some_and(|e| now.saturating_duration_since(e.last_seen) >= ttl);
-            if !expired && self.entries.len() < max_sessions {
-                break;
-            }
+        // Each insert sweeps at most a few expired sessions, so that the
+        // first visit after a quiet spell does not hold the lock while
+        // thousands go; the rest go with later inserts, and until then they
+        // count against the bound like live ones.
+        for _ in 0..SWEEP_PER_INSERT {
+            match self.by_age.first_key_value() {
+                Some((_, &oldest)) if self.is_expired(oldest, now, ttl) => self.remove(oldest),
+                _ => break,
+            };
+        }
+        if self.entries.len() >= max_sessions
+            && let Some((_, &oldest)) = self.by_age.first_key_value()
+        {
             self.remove(oldest);
         }
         let tick = self.tick();
@@ -188,6 +205,10 @@ impl Sessions {
             // age index in step with the map.
             self.by_age.remove(&replaced.tick);
         }
+    }
+
+    fn is_expired(&self, key: SessionKey, now: Instant, ttl: Duration) -> bool {
+        self.entries.get(&key).is_some_and(|e| now.saturating_duration_since(e.last_seen) >= ttl)
     }
 
     fn remove(&mut self, key: SessionKey) -> Option<Entry> {
@@ -274,14 +295,42 @@ mod tests {
     }
 
     #[test]
-    fn expired_sessions_are_swept_when_new_ones_arrive() {
+    fn expired_sessions_are_swept_a_few_at_a_time_as_new_ones_arrive() {
         let store = SessionStore::new(HOUR, 100);
         let t = Instant::now();
         for _ in 0..50 {
             store.visit(None, t).unwrap();
         }
-        store.visit(None, t + 2 * HOUR).unwrap();
-        assert_eq!(store.len(), 1);
+        let later = t + 2 * HOUR;
+        store.visit(None, later).unwrap();
+        assert_eq!(store.len(), 50 - SWEEP_PER_INSERT + 1, "one insert sweeps a few");
+        let inserts = 50_usize.div_ceil(SWEEP_PER_INSERT);
+        for _ in 1..inserts {
+            store.visit(None, later).unwrap();
+        }
+        assert_eq!(store.len(), inserts, "the expired ones went faster than new ones came");
+    }
+
+    #[test]
+    fn a_full_store_of_expired_sessions_still_takes_a_new_one() {
+        let store = SessionStore::new(HOUR, 10);
+        let t = Instant::now();
+        for _ in 0..10 {
+            store.visit(None, t).unwrap();
+        }
+        let key = store.visit(None, t + 2 * HOUR).unwrap().key;
+        assert_eq!(store.len(), 10 - SWEEP_PER_INSERT + 1);
+        assert!(!store.visit(Some(key), t + 2 * HOUR).unwrap().new);
+    }
+
+    #[test]
+    fn the_first_live_id_among_several_wins() {
+        let store = SessionStore::new(HOUR, 10);
+        let t = Instant::now();
+        let live = store.visit(None, t).unwrap().key;
+        let stranger = SessionKey::parse(b"0123456789abcdef0123456789abcdef").unwrap();
+        let visit = store.visit([stranger, live], t).unwrap();
+        assert_eq!(visit, Visit { key: live, count: 2, new: false });
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! remember every visitor, loses them all when it restarts (the store is in
 //! memory), and a second server would need a shared store to see them.
 
-use super::session_store::{SessionKey, Visit};
+use super::session_store::SessionKey;
 use super::{App, no_store, pages, render};
 use crate::cookie::{self, SameSite, SetCookie};
-use crate::http::{Request, Response};
+use crate::http::{Request, Response, Status};
 use std::time::{Duration, Instant};
 
 pub const COOKIE: &str = "sessionid";
@@ -17,10 +17,13 @@ pub const COOKIE: &str = "sessionid";
 /// Characters of an id shown on a page.
 const SHOWN: usize = 6;
 
+/// Counts a visit to the session the `sessionid` cookie names, or starts
+/// one, and shows both sides of the exchange.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let presented = cookie::values(request, COOKIE).next();
-    let visit: Visit =
-        app.sessions.visit(presented.and_then(SessionKey::parse), Instant::now()).expect("the OS gives randomness");
+    let presented = cookie::values(request, COOKIE).filter_map(SessionKey::parse);
+    let Ok(visit) = app.sessions.visit(presented, Instant::now()) else {
+        return no_randomness(response);
+    };
     let id = visit.key.to_hex();
     let set_cookie = SetCookie::new(COOKIE, id.as_str())
         .max_age(cookie_lifetime(app.sessions.ttl()))
@@ -33,12 +36,34 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         &pages::SessionCount {
             count: visit.count,
             cookies: shown_pairs(request),
-            rejected: presented.is_some() && visit.new,
+            rejected: visit.new && cookie::values(request, COOKIE).next().is_some(),
             set_cookie: shown_set_cookie(&set_cookie.to_string(), id.as_str()),
             id_start: &id.as_str()[..SHOWN],
-            ttl_days: app.sessions.ttl().as_secs() / 86_400,
+            lifetime: in_words(app.sessions.ttl()),
         },
     );
+}
+
+/// The operating system could not give randomness for a new id. A
+/// guessable id would be worse than none: refuse, and let the client retry.
+fn no_randomness(response: &mut Response) {
+    response.set_status(Status::SERVICE_UNAVAILABLE);
+    let explanation = "The server could not draw a random session id just now. Try again in a moment.";
+    render(response, &pages::ErrorPage { status: Status::SERVICE_UNAVAILABLE, explanation });
+}
+
+/// A session's idle time in words, for the page: "14 days", "1 hour",
+/// "about 2 minutes" (in the largest unit that fits).
+fn in_words(ttl: Duration) -> String {
+    const UNITS: [(u64, &str); 4] = [(86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")];
+    let seconds = ttl.as_secs();
+    let Some((size, unit)) = UNITS.into_iter().find(|&(size, _)| seconds >= size) else {
+        return "less than a second".to_string();
+    };
+    let n = seconds / size;
+    let about = if !seconds.is_multiple_of(size) || ttl.subsec_nanos() != 0 { "about " } else { "" };
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{about}{n} {unit}{plural}")
 }
 
 /// The cookie's `Max-Age`: the session's idle time in whole seconds,
@@ -91,6 +116,24 @@ mod tests {
     fn the_cookie_outlives_the_session_by_less_than_a_second() {
         for (ttl, seconds) in [(0, 1), (1, 1), (999, 1), (1000, 1), (1001, 2), (1_209_600_000, 1_209_600)] {
             assert_eq!(cookie_lifetime(Duration::from_millis(ttl)), seconds, "{ttl} ms");
+        }
+    }
+
+    #[test]
+    fn the_idle_time_in_words() {
+        let cases = [
+            (1_209_600_000, "14 days"),
+            (86_400_000, "1 day"),
+            (3_600_000, "1 hour"),
+            (5_400_000, "about 1 hour"),
+            (120_000, "2 minutes"),
+            (90_000, "about 1 minute"),
+            (1_000, "1 second"),
+            (1_500, "about 1 second"),
+            (100, "less than a second"),
+        ];
+        for (ttl, words) in cases {
+            assert_eq!(in_words(Duration::from_millis(ttl)), words, "{ttl} ms");
         }
     }
 }
