@@ -75,7 +75,9 @@ pub enum SameSite {
 /// browser how long to keep it and where to send it back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetCookie<'a> {
+    /// A token (RFC 6265 §4.1.1), checked by [`SetCookie::new`].
     name: &'a str,
+    /// Cookie-octets only, checked by [`SetCookie::new`].
     value: &'a str,
     /// The cookie comes back on requests under this path.
     path: &'a str,
@@ -85,6 +87,7 @@ pub struct SetCookie<'a> {
     expires: Option<&'a str>,
     /// Hidden from the page's JavaScript (`document.cookie`).
     http_only: bool,
+    /// Whether the browser sends it on requests that other sites start.
     same_site: Option<SameSite>,
 }
 

@@ -36,6 +36,9 @@ fn the_cookie_test_sets_a_cookie_and_links_to_the_check() {
     assert_eq!(response.status, 200);
     assert_eq!(response.headers_named("Set-Cookie"), ["testcookie=worked; Path=/"]);
     assert!(response.text().contains(r#"href="/test_cookie/check/""#));
+    assert!(response.text().contains("(no Cookie header)"));
+    let again = get(server.addr, "/test_cookie/", "Cookie: testcookie=worked; <b>=1\r\n");
+    assert!(again.text().contains("Cookie: testcookie=worked; &#60;b&#62;=1"), "what arrived, escaped");
 }
 
 #[test]
@@ -429,6 +432,8 @@ fn inspect_shows_the_request_as_parsed() {
     ] {
         assert!(page.contains(shown), "{shown:?} in {page}");
     }
+    let page = exchange(server.addr, b"GET /inspect/ HTTP/1.1\r\nHost: example.test:8123\r\n\r\n").text();
+    assert!(page.contains("http://example.test:8123/inspect/"), "the example command names the host used");
 }
 
 #[test]

@@ -14,6 +14,7 @@ use crate::http::{Request, Response};
 /// The cookie that carries the count.
 pub const COOKIE: &str = "count";
 
+/// The seed lesson's view: read `count`, add one, render it, set it.
 pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let count = next_count(cookie::values(request, COOKIE).find_map(parse_count));
     let value = Decimal::new(count);

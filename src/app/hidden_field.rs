@@ -25,6 +25,8 @@ pub fn check_content_type(request: &Request) -> Result<(), HttpError> {
     if types.peek().is_some() && types.all(is_form) { Ok(()) } else { Err(HttpError::UnsupportedMediaType) }
 }
 
+/// Shows the form, with the count that came in the posted body (if any)
+/// plus one in its hidden field.
 pub fn page(_app: &App, request: &Request, body: &[u8], response: &mut Response) {
     let posted = request.method == Method::Post;
     let previous = posted.then(|| count_field(body)).flatten();

@@ -88,6 +88,9 @@ pub struct App {
     sessions: SessionStore,
     /// The key for the signed-cookie page.
     signer: Signer,
+    /// The address the server was told to listen on, for the example
+    /// commands on a page whose request named no `Host` (HTTP/1.0).
+    bind: String,
 }
 
 /// A page's code: it reads the request (and body) and fills in the response.
@@ -95,6 +98,7 @@ type Page = fn(&App, &Request, &[u8], &mut Response);
 
 /// A path the server answers, and how.
 struct Route {
+    /// The path exactly, with its trailing slash.
     path: &'static str,
     /// Methods the page takes, besides `HEAD` (wherever `GET` works) and
     /// `OPTIONS` (everywhere).
@@ -102,6 +106,7 @@ struct Route {
     /// Whether a `POST` here reads the body. Pages that do not look at the
     /// body let the server answer without waiting for it.
     reads_body: bool,
+    /// What answers it.
     page: Page,
 }
 
@@ -145,7 +150,8 @@ impl App {
             Some(secret) => Signer::new(&secret.0)?,
             None => Signer::random()?,
         };
-        Ok(App { sessions: SessionStore::new(config.session_ttl, config.max_sessions), signer })
+        let sessions = SessionStore::new(config.session_ttl, config.max_sessions);
+        Ok(App { sessions, signer, bind: config.bind.to_string() })
     }
 }
 
@@ -229,13 +235,19 @@ fn start_over(response: &mut Response, what: &'static str, deleted: &SetCookie, 
     render(response, &pages::Reset { what, set_cookie: deleted, back, ended_session: None });
 }
 
-fn index(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    // The Host header was checked to hold a valid host, and the template
-    // escapes it anyway.
-    let host = request.headers_named("host").next().map_or(Cow::Borrowed("127.0.0.1:8000"), String::from_utf8_lossy);
-    render(response, &pages::Index { pages: LISTINGS, host });
+/// Where the client reached this server, for the example commands on a
+/// page: the `Host` it sent (checked to be a valid host, and escaped by the
+/// template anyway), or the address the server listens on.
+fn host<'a>(app: &'a App, request: &Request<'_, 'a>) -> Cow<'a, str> {
+    request.headers_named("host").next().map_or(Cow::Borrowed(app.bind.as_str()), String::from_utf8_lossy)
 }
 
+/// `/`: the lesson, and a link to every page.
+fn index(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+    render(response, &pages::Index { pages: LISTINGS, host: host(app, request) });
+}
+
+/// `/style.css`: the look every page shares.
 fn stylesheet(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
     response.header("Content-Type", "text/css; charset=utf-8");
     response.header("Cache-Control", "max-age=86400");

@@ -9,8 +9,11 @@ use std::borrow::Cow;
 
 /// A page on the index: where it is and what it shows.
 pub struct Listing {
+    /// Where the page is.
     pub path: &'static str,
+    /// The mechanism's name.
     pub title: &'static str,
+    /// Where the count lives, in a line.
     pub summary: &'static str,
 }
 
@@ -19,6 +22,7 @@ pub struct Listing {
 #[derive(Template)]
 #[template(path = "index.html")]
 pub struct Index<'a> {
+    /// Every page, in reading order.
     pub pages: &'a [Listing],
     /// Where the server can be reached, for the example commands.
     pub host: Cow<'a, str>,
@@ -28,6 +32,7 @@ pub struct Index<'a> {
 #[derive(Template)]
 #[template(path = "count_view.html")]
 pub struct CountView<'a> {
+    /// The count this visit shows.
     pub count: u64,
     /// Every `Cookie` header line received, as text.
     pub cookie_lines: Vec<Cow<'a, str>>,
@@ -53,6 +58,9 @@ pub struct Reset<'a> {
 #[derive(Template)]
 #[template(path = "test_cookie.html")]
 pub struct TestCookie<'a> {
+    /// Every `Cookie` header line received, as text.
+    pub cookie_lines: Vec<Cow<'a, str>>,
+    /// The test cookie sent.
     pub set_cookie: &'a SetCookie<'a>,
 }
 
@@ -60,6 +68,7 @@ pub struct TestCookie<'a> {
 #[derive(Template)]
 #[template(path = "test_cookie_check.html")]
 pub struct TestCookieCheck<'a> {
+    /// Every `Cookie` header line received, as text.
     pub cookie_lines: Vec<Cow<'a, str>>,
     /// The deletion sent, when the cookie came back.
     pub deleted: Option<&'a SetCookie<'a>>,
@@ -69,6 +78,7 @@ pub struct TestCookieCheck<'a> {
 #[derive(Template)]
 #[template(path = "url_count.html")]
 pub struct UrlCount<'a> {
+    /// The count this visit shows.
     pub count: u64,
     /// The request target that carried (or did not carry) the count.
     pub target: &'a str,
@@ -82,6 +92,7 @@ pub struct UrlCount<'a> {
 #[derive(Template)]
 #[template(path = "form_count.html")]
 pub struct FormCount<'a> {
+    /// The count this visit shows.
     pub count: u64,
     /// The body posted, if the page was posted to.
     pub received: Option<Cow<'a, str>>,
@@ -93,6 +104,7 @@ pub struct FormCount<'a> {
 #[derive(Template)]
 #[template(path = "session_count.html")]
 pub struct SessionCount<'a> {
+    /// The count this visit shows.
     pub count: u64,
     /// The cookies received, session ids cut short.
     pub cookies: Vec<(String, String)>,
@@ -110,10 +122,13 @@ pub struct SessionCount<'a> {
 #[derive(Template)]
 #[template(path = "signed_count.html")]
 pub struct SignedCount<'a> {
+    /// The count this visit shows.
     pub count: u64,
+    /// Every `Cookie` header line received, as text.
     pub cookie_lines: Vec<Cow<'a, str>>,
     /// A signed cookie came whose code did not match, and was ignored.
     pub rejected: bool,
+    /// The new count, signed.
     pub set_cookie: &'a SetCookie<'a>,
     /// The key was made up at start, so restarts invalidate cookies.
     pub ephemeral_key: bool,
@@ -123,15 +138,22 @@ pub struct SignedCount<'a> {
 #[derive(Template)]
 #[template(path = "inspect.html")]
 pub struct Inspect<'a, 'h, 'b> {
+    /// The request line's parts.
     pub request: &'a Request<'h, 'b>,
+    /// Every header field, name and value, in the order received.
     pub headers: Vec<(String, String)>,
+    /// Every cookie pair of every `Cookie` line.
     pub cookies: Vec<(String, String)>,
+    /// Where the server was reached, for the example command.
+    pub host: Cow<'b, str>,
 }
 
 /// A 404 or 405 page.
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    /// The status, shown as "404 Not Found".
     pub status: Status,
+    /// What went wrong and what to do, in a sentence or two.
     pub explanation: &'static str,
 }

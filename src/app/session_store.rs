@@ -73,7 +73,9 @@ impl fmt::Debug for SessionKey {
 /// What the store knows about one session.
 #[derive(Debug)]
 struct Entry {
+    /// Visits so far.
     count: u64,
+    /// The last visit: the session expires `ttl` after it.
     last_seen: Instant,
     /// Its place in `Sessions::by_age`.
     tick: u64,
@@ -82,16 +84,19 @@ struct Entry {
 /// The sessions, and the order in which they were last used.
 #[derive(Debug, Default)]
 struct Sessions {
+    /// Every session held, by id.
     entries: HashMap<SessionKey, Entry>,
     /// Keys by the tick of their last use, oldest first: the front is both
     /// the next to expire and the next to evict.
     by_age: BTreeMap<u64, SessionKey>,
+    /// The last tick handed out: a counter of uses, not a clock.
     next_tick: u64,
 }
 
 /// Every live session, shared by the worker threads.
 #[derive(Debug)]
 pub struct SessionStore {
+    /// The sessions, behind one lock taken briefly per operation.
     sessions: Mutex<Sessions>,
     /// A session unused for this long is gone.
     ttl: Duration,

@@ -14,6 +14,7 @@ use crate::http::{Request, Response};
 
 pub const COOKIE: &str = "signed_count";
 
+/// Checks the signed cookie, counts, and sends the new count signed.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let mut rejected = false;
     let previous = cookie::values(request, COOKIE).find_map(|value| match app.signer.verify(COOKIE, value) {

@@ -34,10 +34,10 @@ pub fn delete_test_cookie(response: &mut Response) -> SetCookie<'static> {
 }
 
 /// Sets the cookie and links to the check.
-pub fn page(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let set_cookie = set_test_cookie(response);
     no_store(response);
-    render(response, &pages::TestCookie { set_cookie: &set_cookie });
+    render(response, &pages::TestCookie { cookie_lines: cookie_lines(request), set_cookie: &set_cookie });
 }
 
 /// Looks for the cookie; deletes it if it came back.

@@ -11,6 +11,7 @@ use super::count::{count_field, next_count};
 use super::{App, no_store, pages, render};
 use crate::http::{Request, Response};
 
+/// Reads the count from the query and writes the next one into the link.
 pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let previous = count_field(request.query.unwrap_or_default().as_bytes());
     let count = next_count(previous);
