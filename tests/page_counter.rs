@@ -126,7 +126,7 @@ fn a_method_the_page_does_not_take_is_405_with_allow() {
 #[test]
 fn head_works_wherever_get_does() {
     let server = TestServer::start();
-    for path in ["/", "/count_view/", "/nope"] {
+    for path in ["/", "/count_view/", "/inspect/", "/nope"] {
         let get = get(server.addr, path, "Cookie: count=41\r\n");
         let mut client = server.client();
         client.send(format!("HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: count=41\r\n\r\n").as_bytes());

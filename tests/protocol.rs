@@ -57,6 +57,11 @@ fn malformed_requests_are_refused_with_the_right_status() {
         (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
         (b"GET nopath HTTP/1.1\r\nHost: a\r\n\r\n", 400),
         (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400),
+        (b"GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        (b"GET /a\"b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        (b"GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        (b"GET http://user:pass@a/ HTTP/1.1\r\nHost: a\r\n\r\n", 400),
         (b"GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505),
         (b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
         (b"BREW /count_view/ HTTP/1.1\r\nHost: a\r\n\r\n", 501),
@@ -75,6 +80,17 @@ fn malformed_requests_are_refused_with_the_right_status() {
     ];
     for (request, status) in cases {
         refused(&server, request, *status);
+    }
+}
+
+#[test]
+fn a_refused_head_request_gets_no_body() {
+    let server = TestServer::start();
+    for (request, status) in [(&b"HEAD / HTTP/1.1\r\n\r\n"[..], 400), (b"HEAD / HTTP/2.0\r\nHost: a\r\n\r\n", 505)] {
+        let mut client = server.client();
+        let response = client.send(request).head_response();
+        assert_eq!(response.status, status);
+        assert_eq!(client.read_to_close(), b"", "nothing follows the head");
     }
 }
 
@@ -273,6 +289,7 @@ fn malformed_chunked_bodies_are_refused() {
         ("5;a\rb\r\nhello\r\n0\r\n\r\n", 400),
         ("10000000000000000\r\n", 400),
         ("0\r\nBad Trailer\r\n\r\n", 400),
+        ("5 \r\nhello\r\n0\r\n\r\n", 400),
         ("10001\r\n", 413),
     ];
     for (body, status) in cases {

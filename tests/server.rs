@@ -89,6 +89,16 @@ fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
 }
 
 #[test]
+fn a_stray_empty_line_after_a_request_does_not_start_a_header_timeout() {
+    // RFC 9112 §2.2: empty lines before a request line are ignored, so the
+    // connection is idle, and closes quietly rather than with a 408.
+    let server = TestServer::with_config(short_timeouts());
+    let mut client = server.client();
+    assert_eq!(client.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n").response().status, 200);
+    assert_eq!(client.read_to_close(), b"", "closed quietly, without a 408");
+}
+
+#[test]
 fn idle_and_slow_connections_do_not_hold_up_a_fresh_request() {
     let server = TestServer::with_config(Config { threads: 1, ..test_config() });
     let mut held = Vec::new();

@@ -175,6 +175,13 @@ impl crate::http::Handler for App {
             None => not_found(response),
             Some(route) if request.method == Method::Options => options(&route.allowed(), response),
             Some(route) if !route.allows(request.method) => method_not_allowed(&route.allowed(), response),
+            Some(route) if request.method == Method::Head => {
+                // HEAD is GET without the body (RFC 9110 §9.3.2): the page is
+                // made for GET, so that `Content-Length` and every other
+                // header are the ones GET would get, and the server then
+                // leaves the body out.
+                (route.page)(self, &Request { method: Method::Get, ..*request }, body, response)
+            }
             Some(route) => (route.page)(self, request, body, response),
         }
     }

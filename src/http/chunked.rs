@@ -177,9 +177,13 @@ impl ChunkedDecoder {
 /// `chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )`. The
 /// extensions mean nothing to this server; they are only checked to hold
 /// no control characters (no bare CR or LF) and to start with `;`.
+/// What may follow a chunk size: nothing, or extensions,
+/// `*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )`. Their
+/// inner grammar is not checked (they are ignored), but whitespace after a
+/// size is allowed only before a `;`, and no control character anywhere.
 fn is_chunk_ext(ext: &[u8]) -> bool {
-    let ext = super::request::trim_ows(ext);
-    (ext.is_empty() || ext[0] == b';') && ext.iter().all(|&b| b == b'\t' || b >= b' ' && b != 0x7f)
+    let after_bws = ext.trim_ascii_start();
+    (ext.is_empty() || after_bws.first() == Some(&b';')) && ext.iter().all(|&b| b == b'\t' || b >= b' ' && b != 0x7f)
 }
 
 fn hex_value(digit: u8) -> u64 {
@@ -240,6 +244,8 @@ mod tests {
             (b"5\r\nabcdeXX", BadChunk),
             (b"5\r\nabcde\n0\r\n\r\n", BadChunk),
             (b"5 x\r\n", BadChunk),
+            (b"5 \r\n", BadChunk),
+            (b"5\t\r\n", BadChunk),
             (b"5;a\rb\r\n", BadChunk),
             (b"5;a\x00\r\n", BadChunk),
             (b"10000000000000000\r\n", BadChunk),

@@ -21,7 +21,7 @@
 use super::chunked::ChunkedDecoder;
 use super::error::HttpError;
 use super::framing::{BodyFraming, body_framing};
-use super::request::{self, Method, Parsed, Request};
+use super::request::{self, Parsed, Request};
 use super::response::{Persistence, Response, Status};
 use crate::config::{Config, HEADER_SLOTS};
 use crate::log::AccessLog;
@@ -150,6 +150,15 @@ impl Conversation {
     pub fn advance<H: Handler>(&mut self, input: &mut [u8], cx: &mut Context<H>) -> Advance {
         let mut consumed = 0;
         while consumed < input.len() {
+            if self.body.is_none() {
+                // RFC 9112 §2.2: empty lines before a request line are
+                // ignored. Dropping them here keeps a stray CRLF after a
+                // request from starting the next one's header timeout.
+                consumed += input[consumed..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+                if consumed == input.len() {
+                    break;
+                }
+            }
             // Past a full output buffer, leave the rest for when it has
             // drained: a client that pipelines without reading must not
             // make the server buffer answers without bound.
@@ -191,8 +200,11 @@ impl Conversation {
 
     /// Tries to answer the request at the front of `input`.
     fn step<H: Handler>(&mut self, input: &mut [u8], cx: &mut Context<H>) -> Result<Step, HttpError> {
-        if self.body.is_none() && !self.line_ended(input) {
-            return self.wait_for_head(input, cx.config);
+        if self.body.is_none() {
+            self.head_only = request::is_head(input);
+            if !self.line_ended(input) {
+                return self.wait_for_head(input, cx.config);
+            }
         }
         if let Some(pending) = &mut self.body
             && !pending.arrived(&input[pending.head_len..])?
@@ -210,7 +222,6 @@ impl Conversation {
             Parsed::Complete(request, head_len) => (request, head_len),
             Parsed::Partial => return self.wait_for_head(input, cx.config),
         };
-        self.head_only = request.method == Method::Head;
         if head_len > cx.config.max_head_bytes {
             return Err(too_large(input, cx.config.max_head_bytes));
         }
@@ -234,6 +245,9 @@ impl Conversation {
     fn wait_for_head(&mut self, input: &[u8], config: &Config) -> Result<Step, HttpError> {
         if input.len() > config.max_head_bytes {
             return Err(too_large(input, config.max_head_bytes));
+        }
+        if request::cannot_begin_request(input) {
+            return Err(HttpError::Malformed);
         }
         self.scanned = input.len();
         Ok(Step::NeedMore)
@@ -457,6 +471,9 @@ mod tests {
             (&[b"POST /no-body HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nh"], &["200"], Drain),
             (&[b"GET /panic HTTP/1.1\r\nHost: a\r\n\r\n"], &["500"], Drain),
             (&[b"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /panic HTTP/1.1\r\nHost: a\r\n\r\n"], &["200", "500"], Drain),
+            (&[b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n", b"\r", b"\n"], &["200"], Read),
+            (&[b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03"], &["400"], Drain),
+            (&[b"GET /a b HTTP/1.1\r\n"], &["400"], Drain),
         ];
         for (chunks, expected, after) in cases {
             let (output, advance) = converse(&config, chunks);
@@ -507,8 +524,26 @@ mod tests {
     #[test]
     fn head_requests_get_no_body_even_when_refused() {
         let config = Config::default();
-        let (output, _) = converse(&config, &[b"HEAD / HTTP/1.1\r\nHost: a\r\nExpect: nope\r\n\r\n"]);
-        assert!(output.starts_with("HTTP/1.1 417 ") && output.ends_with("\r\n\r\n"), "{output}");
+        for (head, status) in [
+            (&b"HEAD / HTTP/1.1\r\nHost: a\r\nExpect: nope\r\n\r\n"[..], "417"),
+            (b"HEAD / HTTP/1.1\r\n\r\n", "400"),
+            (b"HEAD / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400"),
+            (b"HEAD foo HTTP/1.1\r\nHost: a\r\n\r\n", "400"),
+            (b"\r\nHEAD / HTTP/2.0\r\nHost: a\r\n\r\n", "505"),
+        ] {
+            let (output, _) = converse(&config, &[head]);
+            assert!(output.starts_with(&format!("HTTP/1.1 {status} ")), "{output}");
+            assert!(output.ends_with("\r\n\r\n"), "no body: {output}");
+        }
+    }
+
+    #[test]
+    fn empty_lines_between_requests_are_used_up() {
+        // So nothing is held, and the connection waits on the idle timeout
+        // rather than a header timeout for a request that never began.
+        let input = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n";
+        let (_, advance) = converse(&Config::default(), &[input]);
+        assert_eq!(advance, Advance { consumed: input.len(), after: After::Read });
     }
 
     #[test]

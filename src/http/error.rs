@@ -18,7 +18,8 @@ use std::fmt;
 pub enum HttpError {
     /// The request line or a header line breaks the grammar of RFC 9112.
     Malformed,
-    /// The request target is not a path, an absolute URI or `*`.
+    /// The request target is not a path, an absolute URI or `*`, or holds
+    /// a character that must be percent-encoded, or a broken escape.
     BadTarget,
     /// An HTTP/1.1 request without `Host` (RFC 9112 §3.2).
     MissingHost,
@@ -66,7 +67,9 @@ impl HttpError {
         use HttpError::*;
         match self {
             Malformed => (Status::BAD_REQUEST, "The request line or a header line is malformed."),
-            BadTarget => (Status::BAD_REQUEST, "The request target is not a path, an absolute URI or *."),
+            BadTarget => {
+                (Status::BAD_REQUEST, "The request target is not a path, an absolute URI or *, or is badly encoded.")
+            }
             MissingHost => (Status::BAD_REQUEST, "An HTTP/1.1 request needs a Host header."),
             BadHost => (Status::BAD_REQUEST, "The request needs exactly one valid Host header."),
             BadContentLength => (Status::BAD_REQUEST, "Content-Length must be digits and agree with itself."),

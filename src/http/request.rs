@@ -136,6 +136,24 @@ pub fn parse<'h, 'b>(buf: &'b [u8], slots: &'h mut [MaybeUninit<Header<'b>>]) ->
     Ok(Parsed::Complete(request, len))
 }
 
+/// Whether the request at the front of `buf` is a `HEAD`, read from its
+/// first bytes, so that even a request refused before it could be parsed
+/// (no `Host`, a version this server does not speak) is answered without
+/// a body, as RFC 9110 §9.3.2 requires.
+pub fn is_head(buf: &[u8]) -> bool {
+    buf.starts_with(b"HEAD ")
+}
+
+/// Whether `buf`, the start of a head whose request line has not ended,
+/// can no longer become a request: the method is a token, so a byte
+/// before the first space that is not a token character gives it away. A
+/// TLS handshake or another protocol sent to this port is refused at once
+/// rather than left waiting for a line end until the header timeout.
+pub fn cannot_begin_request(buf: &[u8]) -> bool {
+    let method = buf.split(|&b| b == b' ').next().unwrap_or_default();
+    !buf.is_empty() && !super::response::is_token(method)
+}
+
 /// httparse knows `HTTP/1.0` and `HTTP/1.1` only, but RFC 9110 §6.2 says a
 /// request in a higher minor version of a major version we speak is to be
 /// served as the highest minor we speak. If the request line has ended and
@@ -161,10 +179,14 @@ pub fn downgrade_minor_version(buf: &mut [u8], digit_at: usize) {
 
 /// RFC 9112 §2.3 defines `HTTP-version = "HTTP/" DIGIT "." DIGIT`,
 /// case-sensitive. A version httparse refused is 505 if it has that shape
-/// (another major version), and 400 otherwise.
+/// (another major version) and ends a line of three parts, and 400
+/// otherwise (`GET /a b HTTP/1.1` is a malformed line, not a new version).
 fn unknown_version(buf: &[u8]) -> HttpError {
     let line = buf.split(|&b| b == b'\n').find(|line| !line.is_empty() && *line != b"\r").unwrap_or_default();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.iter().filter(|&&b| b == b' ').count() != 2 {
+        return HttpError::Malformed;
+    }
     let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
     match version {
         [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {
@@ -177,9 +199,9 @@ fn unknown_version(buf: &[u8]) -> HttpError {
 /// Splits a request target into path and query (RFC 9112 §3.2). Accepted:
 /// origin-form (`/path?query`), absolute-form (`http://host/path`, which
 /// proxies send and servers must accept), and `*` for `OPTIONS` only.
-/// Bytes outside visible ASCII must arrive percent-encoded.
+/// Anything else is malformed, and RFC 9112 §3.2 says to answer 400.
 fn split_target(method: Method, target: &str) -> Result<(&str, Option<&str>), HttpError> {
-    if !target.bytes().all(|b| b.is_ascii_graphic() && b != b'#') {
+    if !target.bytes().all(is_target_byte) {
         return Err(HttpError::BadTarget);
     }
     if target == "*" {
@@ -190,17 +212,44 @@ fn split_target(method: Method, target: &str) -> Result<(&str, Option<&str>), Ht
         Some((path, query)) => (path, Some(query)),
         None => (path_and_query, None),
     };
+    if !is_valid_path(path) {
+        return Err(HttpError::BadTarget);
+    }
     Ok((if path.is_empty() { "/" } else { path }, query))
 }
 
-/// `http://host:port/path?q` becomes `/path?q` (or `?q`, or nothing).
+/// A byte a request target may hold as it is. RFC 3986 allows fewer than
+/// this, but browsers send `|`, `^`, `[` and `]` unencoded (the WHATWG URL
+/// standard leaves them be), so only what no browser sends raw is refused:
+/// controls, space and bytes above ASCII, `#` (a fragment stays in the
+/// browser), `"`, `<`, `>` and `\`.
+fn is_target_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && !b"#\"<>\\".contains(&b)
+}
+
+/// The path part, beyond [`is_target_byte`]: `` ` ``, `{` and `}` must be
+/// percent-encoded here (browsers do), and every `%` must begin an escape of
+/// two hex digits (RFC 3986 §2.1), or the path cannot be decoded.
+fn is_valid_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'`' | b'{' | b'}' => false,
+        b'%' => bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
+        _ => true,
+    })
+}
+
+/// `http://host:port/path?q` becomes `/path?q` (or `?q`, or nothing). The
+/// authority must be a valid host; a user name and password in it
+/// (`http://user:pass@host/`) are refused, as RFC 9110 §4.2.4 advises.
 fn strip_scheme_and_authority(target: &str) -> Result<&str, HttpError> {
     let (scheme, rest) = target.split_once("://").ok_or(HttpError::BadTarget)?;
     if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
         return Err(HttpError::BadTarget);
     }
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    if authority_end == 0 {
+    let authority = &rest[..authority_end];
+    if authority.is_empty() || !is_valid_host(authority.as_bytes()) {
         return Err(HttpError::BadTarget);
     }
     Ok(&rest[authority_end..])
@@ -329,6 +378,23 @@ mod tests {
     }
 
     #[test]
+    fn what_the_first_bytes_give_away() {
+        for (start, head, hopeless) in [
+            (&b"HEAD / HTTP/1.1"[..], true, false),
+            (b"HEAD ", true, false),
+            (b"HEA", false, false),
+            (b"GET /", false, false),
+            (b"get", false, false),
+            (b"GET\r", false, true),
+            (b" GET", false, true),
+            (b"\x16\x03\x01\x02\x00", false, true),
+            (b"", false, false),
+        ] {
+            assert_eq!((is_head(start), cannot_begin_request(start)), (head, hopeless), "{start:?}");
+        }
+    }
+
+    #[test]
     fn heads_accepted_and_refused() {
         use HttpError::*;
         let cases: &[(&[u8], Result<(), HttpError>)] = &[
@@ -343,6 +409,8 @@ mod tests {
             (b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n", Ok(())),
             (b"GET http://a:8000/x?y HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
             (b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
+            (b"GET /a|b^[c]/%41%2f?q={x}|`1`&r=%zz HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
+            (b"GET http://[::1]:8000/x HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
             (b"GET / HTTP/2.0\r\nHost: a\r\n\r\n", Err(VersionNotSupported)),
             (b"GET / HTTP/3.0\r\n", Err(VersionNotSupported)),
             (b"GET / HTTP/1.10\r\nHost: a\r\n\r\n", Err(Malformed)),
@@ -370,6 +438,16 @@ mod tests {
             (b"GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
             (b"GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
             (b"GET /\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /a\"b HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /<b> HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /a\\b HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /{x} HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /a`b HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /%4 HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET /?q=\"x\" HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET http://u:p@a/ HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
+            (b"GET http://a b/ HTTP/1.1\r\nHost: a\r\n\r\n", Err(Malformed)),
         ];
         for (head, expected) in cases {
             assert_eq!(outcome(head), *expected, "{}", String::from_utf8_lossy(head).escape_debug());
