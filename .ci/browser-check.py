@@ -415,6 +415,9 @@ def run_browser(base, profile_dir):
 
 
 def main():
+    if any(arg in ("-h", "--help") for arg in sys.argv[1:]):
+        print(__doc__)
+        return
     base = (sys.argv[1] if len(sys.argv) > 1 else DEFAULT_BASE_URL).rstrip("/")
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile_dir:
         try:

@@ -219,21 +219,22 @@ fn split_target(method: Method, target: &str) -> Result<(&str, Option<&str>), Ht
 }
 
 /// A byte a request target may hold as it is. RFC 3986 allows fewer than
-/// this, but browsers send `|`, `^`, `[` and `]` unencoded (the WHATWG URL
-/// standard leaves them be), so only what no browser sends raw is refused:
-/// controls, space and bytes above ASCII, `#` (a fragment stays in the
-/// browser), `"`, `<`, `>` and `\`.
+/// this, but browsers send `|`, `^`, `[`, `]`, and in a query `{`, `}` and
+/// `\`, unencoded (the WHATWG URL standard leaves them be), so only what no
+/// browser sends raw is refused: controls, space and bytes above ASCII, `#`
+/// (a fragment stays in the browser), `"`, `<` and `>`.
 fn is_target_byte(b: u8) -> bool {
-    b.is_ascii_graphic() && !b"#\"<>\\".contains(&b)
+    b.is_ascii_graphic() && !b"#\"<>".contains(&b)
 }
 
 /// The path part, beyond [`is_target_byte`]: `` ` ``, `{` and `}` must be
-/// percent-encoded here (browsers do), and every `%` must begin an escape of
-/// two hex digits (RFC 3986 §2.1), or the path cannot be decoded.
+/// percent-encoded here (browsers do, and turn `\` into `/`), and every `%`
+/// must begin an escape of two hex digits (RFC 3986 §2.1), or the path
+/// cannot be decoded.
 fn is_valid_path(path: &str) -> bool {
     let bytes = path.as_bytes();
     bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'`' | b'{' | b'}' => false,
+        b'`' | b'{' | b'}' | b'\\' => false,
         b'%' => bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
         _ => true,
     })
@@ -409,7 +410,7 @@ mod tests {
             (b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n", Ok(())),
             (b"GET http://a:8000/x?y HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
             (b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
-            (b"GET /a|b^[c]/%41%2f?q={x}|`1`&r=%zz HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
+            (b"GET /a|b^[c]/%41%2f?q={x}|`1`&r=%zz\\ HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
             (b"GET http://[::1]:8000/x HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
             (b"GET / HTTP/2.0\r\nHost: a\r\n\r\n", Err(VersionNotSupported)),
             (b"GET / HTTP/3.0\r\n", Err(VersionNotSupported)),
