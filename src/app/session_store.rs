@@ -235,6 +235,15 @@ mod tests {
 
     const HOUR: Duration = Duration::from_secs(3600);
 
+    /// A store of at most `max_sessions`, after `visits` first visits at `t`.
+    fn with_new_sessions(max_sessions: usize, visits: usize, t: Instant) -> SessionStore {
+        let store = SessionStore::new(HOUR, max_sessions);
+        for _ in 0..visits {
+            store.visit(None, t).unwrap();
+        }
+        store
+    }
+
     #[test]
     fn a_visit_without_an_id_starts_a_session_and_the_id_brings_it_back() {
         let store = SessionStore::new(HOUR, 10);
@@ -289,11 +298,7 @@ mod tests {
 
     #[test]
     fn a_flood_of_new_clients_stays_within_the_bound() {
-        let store = SessionStore::new(HOUR, 100);
-        let t = Instant::now();
-        for _ in 0..10_000 {
-            store.visit(None, t).unwrap();
-        }
+        let store = with_new_sessions(100, 10_000, Instant::now());
         assert_eq!(store.len(), 100);
         let sessions = store.lock();
         assert_eq!(sessions.by_age.len(), 100, "the age index keeps step");
@@ -301,11 +306,8 @@ mod tests {
 
     #[test]
     fn expired_sessions_are_swept_a_few_at_a_time_as_new_ones_arrive() {
-        let store = SessionStore::new(HOUR, 100);
         let t = Instant::now();
-        for _ in 0..50 {
-            store.visit(None, t).unwrap();
-        }
+        let store = with_new_sessions(100, 50, t);
         let later = t + 2 * HOUR;
         store.visit(None, later).unwrap();
         assert_eq!(store.len(), 50 - SWEEP_PER_INSERT + 1, "one insert sweeps a few");
@@ -318,11 +320,8 @@ mod tests {
 
     #[test]
     fn a_full_store_of_expired_sessions_still_takes_a_new_one() {
-        let store = SessionStore::new(HOUR, 10);
         let t = Instant::now();
-        for _ in 0..10 {
-            store.visit(None, t).unwrap();
-        }
+        let store = with_new_sessions(10, 10, t);
         let key = store.visit(None, t + 2 * HOUR).unwrap().key;
         assert_eq!(store.len(), 10 - SWEEP_PER_INSERT + 1);
         assert!(!store.visit(Some(key), t + 2 * HOUR).unwrap().new);
