@@ -151,10 +151,7 @@ impl Conversation {
         let mut consumed = 0;
         while consumed < input.len() {
             if self.body.is_none() {
-                // RFC 9112 §2.2: empty lines before a request line are
-                // ignored. Dropping them here keeps a stray CRLF after a
-                // request from starting the next one's header timeout.
-                consumed += input[consumed..].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+                consumed += empty_lines(&input[consumed..]);
                 if consumed == input.len() {
                     break;
                 }
@@ -351,6 +348,13 @@ impl PendingBody {
             BodyProgress::Chunked(decoder) => decoder.encoded_len(),
         }
     }
+}
+
+/// RFC 9112 §2.2: empty lines before a request line are ignored. They are
+/// dropped before the head is looked at, so a stray CRLF after a request
+/// does not start the next one's header timeout.
+fn empty_lines(input: &[u8]) -> usize {
+    input.iter().take_while(|&&b| b == b'\r' || b == b'\n').count()
 }
 
 /// An over-long head is `414` if even its request line did not fit in the
