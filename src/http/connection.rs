@@ -215,13 +215,11 @@ impl Conversation {
         {
             request::downgrade_minor_version(input, digit_at);
         }
-        let (request, head_len) = match request::parse(input, slots)? {
+        let lines = whole_lines(input, cx.config.max_head_bytes);
+        let (request, head_len) = match request::parse(&input[..lines], slots)? {
             Parsed::Complete(request, head_len) => (request, head_len),
             Parsed::Partial => return self.wait_for_head(input, cx.config),
         };
-        if head_len > cx.config.max_head_bytes {
-            return Err(too_large(input, cx.config.max_head_bytes));
-        }
         match self.body.take() {
             Some(pending) => Ok(self.answer_with_body(&request, &input[head_len..], pending, cx)),
             None => {
@@ -269,15 +267,17 @@ impl Conversation {
                 PendingBody::new(head_len, BodyProgress::Chunked(decoder))
             }
         };
-        let arrived = pending.arrived(after_head)?;
         if !cx.handler.reads_body(request)? {
-            // The answer does not depend on the body. If all of it is here,
-            // skip it and carry on; if not, the rest would be read as the
-            // next request, so close after answering (RFC 9112 §9.3).
+            // The answer does not depend on the body. If all of it is here
+            // (and well-formed), skip it and carry on; if not, the rest
+            // would be read as the next request, so close after answering
+            // (RFC 9112 §9.3). The page is asked before the body is looked
+            // at, so the answer is the same however the bytes were split.
+            let arrived = pending.arrived(after_head).unwrap_or(false);
             let len = head_len + if arrived { pending.encoded_len() } else { 0 };
             return Ok(self.answer(request, &[], len, !arrived, cx));
         }
-        if arrived {
+        if pending.arrived(after_head)? {
             return Ok(self.answer_with_body(request, after_head, pending, cx));
         }
         if expects_continue {
@@ -350,6 +350,15 @@ impl PendingBody {
     }
 }
 
+/// How much of `input` to parse: the whole lines within the head limit.
+/// So a head too large is refused as such, whatever is wrong with it
+/// further on, and a line still arriving is judged once it has ended: the
+/// answer is the same however the bytes were split on the way.
+fn whole_lines(input: &[u8], max_head: usize) -> usize {
+    let within_limit = &input[..input.len().min(max_head)];
+    within_limit.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+}
+
 /// RFC 9112 §2.2: empty lines before a request line are ignored. They are
 /// dropped before the head is looked at, so a stray CRLF after a request
 /// does not start the next one's header timeout.
@@ -415,8 +424,8 @@ mod tests {
     }
 
     /// Feeds `chunks` one after another to one conversation, keeping the
-    /// unused bytes as the server does; gives what was written and the last
-    /// advance.
+    /// unused bytes and stopping at a close as the server does; gives what
+    /// was written and the last advance.
     fn converse(config: &Config, chunks: &[&[u8]]) -> (String, Advance) {
         let (mut response, mut out, mut log) = (Response::default(), Vec::new(), AccessLog::default());
         let mut conversation = Conversation::default();
@@ -436,6 +445,9 @@ mod tests {
             };
             last = conversation.advance(&mut held, &mut cx);
             held.drain(..last.consumed);
+            if matches!(last.after, After::Close | After::Drain) {
+                break; // the server reads no further requests
+            }
         }
         (String::from_utf8_lossy(&out).into_owned(), last)
     }
@@ -538,6 +550,27 @@ mod tests {
             let (output, _) = converse(&config, &[head]);
             assert!(output.starts_with(&format!("HTTP/1.1 {status} ")), "{output}");
             assert!(output.ends_with("\r\n\r\n"), "no body: {output}");
+        }
+    }
+
+    #[test]
+    fn the_answer_does_not_depend_on_how_the_bytes_were_split() {
+        let config = Config { max_head_bytes: 64, ..Config::default() };
+        let long_head_bad_target = [&b"GET nopath HTTP/1.1\r\nHost: a\r\nX: "[..], &[b'a'; 40], b"\r\n\r\n"].concat();
+        let cases: [(&[u8], &[&str]); 3] = [
+            // A page that does not read the body answers, whatever the body.
+            (b"POST /no-body HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nx\r\n", &["200"]),
+            // Too large is too large, whatever is wrong further on.
+            (&long_head_bad_target, &["431"]),
+            // A line is judged once it has ended.
+            (b"GET / HTTP/1.1\r\nHost: a\r\nBad=Name: x", &[]),
+        ];
+        for (input, expected) in cases {
+            let whole = converse(&config, &[input]).0;
+            let bytes: Vec<&[u8]> = input.chunks(1).collect();
+            let trickled = converse(&config, &bytes).0;
+            assert_eq!(statuses(&whole), expected, "{}", String::from_utf8_lossy(input));
+            assert_eq!(statuses(&trickled), expected, "{}", String::from_utf8_lossy(input));
         }
     }
 
