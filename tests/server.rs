@@ -83,19 +83,13 @@ fn a_body_that_does_not_arrive_in_time_gets_408() {
 #[test]
 fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     let server = TestServer::with_config(short_timeouts());
-    let mut client = server.client();
-    assert_eq!(client.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status, 200);
-    assert_eq!(client.read_to_close(), b"", "closed quietly, without a 408");
-}
-
-#[test]
-fn a_stray_empty_line_after_a_request_does_not_start_a_header_timeout() {
-    // RFC 9112 §2.2: empty lines before a request line are ignored, so the
-    // connection is idle, and closes quietly rather than with a 408.
-    let server = TestServer::with_config(short_timeouts());
-    let mut client = server.client();
-    assert_eq!(client.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n").response().status, 200);
-    assert_eq!(client.read_to_close(), b"", "closed quietly, without a 408");
+    // A stray empty line after a request is ignored (RFC 9112 §2.2): the
+    // connection is still idle, not waiting out a header timeout.
+    for request in [&b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"[..], b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n"] {
+        let mut client = server.client();
+        assert_eq!(client.send(request).response().status, 200);
+        assert_eq!(client.read_to_close(), b"", "closed quietly, without a 408");
+    }
 }
 
 #[test]
