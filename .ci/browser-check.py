@@ -68,6 +68,7 @@ class WebDriverError(Exception):
     def __init__(self, error, message):
         super().__init__(f"{error}: {message.splitlines()[0] if message else ''}")
         self.error = error
+        self.message = message
 
 
 # --- chromedriver ---------------------------------------------------------
@@ -185,12 +186,33 @@ class Browser:
 # --- reading pages --------------------------------------------------------
 
 
+def is_gone(error):
+    """Whether a WebDriver error says the element's page has been replaced
+    (chromedriver words this several ways while a new page loads)."""
+    return error.error in ("stale element reference", "no such element") or (
+        error.error == "unknown error" and "does not belong to the document" in error.message
+    )
+
+
+def text_of(browser, selector):
+    """The text of the first element matching selector, waiting for a page
+    that is still replacing the last one."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            return browser.text(browser.find("css selector", selector))
+        except WebDriverError as e:
+            if not is_gone(e) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
+
+
 def h1_text(browser):
-    return browser.text(browser.find("css selector", "h1"))
+    return text_of(browser, "h1")
 
 
 def page_text(browser):
-    return browser.text(browser.find("css selector", "body"))
+    return text_of(browser, "body")
 
 
 def count_shown(browser):
@@ -211,7 +233,7 @@ def click_and_wait(browser, using, value):
         try:
             browser.text(old_h1)
         except WebDriverError as e:
-            if e.error in ("stale element reference", "no such element"):
+            if is_gone(e):
                 return
             raise
         time.sleep(0.1)
