@@ -277,14 +277,22 @@ def find_cookie(browser, name):
 # Each returns a short detail for its PASS line, or raises CheckFailed.
 
 
-def check_cookie_counter(browser, base):
-    seen = load_and_reload_twice(browser, base + "/count_view/")
-    click_and_wait(browser, "css selector", 'form[action="/count_view/reset/"] button')
+def count_then_start_over(browser, base, path, action, button):
+    """Counts 1, 2, 3 on path, presses the button of the form posting to
+    action, and checks the count is back to 1. Gives the counts seen and
+    the heading of the page the button led to."""
+    seen = load_and_reload_twice(browser, base + path)
+    click_and_wait(browser, "css selector", f'form[action="{action}"] button')
     heading = h1_text(browser)
     if not heading.startswith("Deleted:"):
-        raise CheckFailed(f"after 'Start over' the h1 says {heading!r}")
-    browser.get(base + "/count_view/")
+        raise CheckFailed(f"after {button!r} the h1 says {heading!r}")
+    browser.get(base + path)
     expect_count(browser, 1, seen)
+    return seen, heading
+
+
+def check_cookie_counter(browser, base):
+    seen, heading = count_then_start_over(browser, base, "/count_view/", "/count_view/reset/", "Start over")
     return f"counts {seen[:3]}, {heading!r}, then {seen[3]}"
 
 
@@ -303,13 +311,7 @@ def check_session_cookie(browser, base):
 
 
 def check_session_counter(browser, base):
-    seen = load_and_reload_twice(browser, base + "/session_count/")
-    click_and_wait(browser, "css selector", 'form[action="/session_count/forget/"] button')
-    heading = h1_text(browser)
-    if not heading.startswith("Deleted:"):
-        raise CheckFailed(f"after 'Forget me' the h1 says {heading!r}")
-    browser.get(base + "/session_count/")
-    expect_count(browser, 1, seen)
+    seen, heading = count_then_start_over(browser, base, "/session_count/", "/session_count/forget/", "Forget me")
     return f"counts {seen[:3]}, 'Forget me' gave {heading!r}, then {seen[3]}"
 
 
