@@ -19,7 +19,10 @@ pub struct Status(u16);
 impl Status {
     pub const CONTINUE: Status = Status(100);
     pub const OK: Status = Status(200);
+    pub const MOVED_PERMANENTLY: Status = Status(301);
+    pub const FOUND: Status = Status(302);
     pub const SEE_OTHER: Status = Status(303);
+    pub const PERMANENT_REDIRECT: Status = Status(308);
     pub const BAD_REQUEST: Status = Status(400);
     pub const NOT_FOUND: Status = Status(404);
     pub const METHOD_NOT_ALLOWED: Status = Status(405);
@@ -50,7 +53,10 @@ impl Status {
         match self.0 {
             100 => "HTTP/1.1 100 Continue",
             200 => "HTTP/1.1 200 OK",
+            301 => "HTTP/1.1 301 Moved Permanently",
+            302 => "HTTP/1.1 302 Found",
             303 => "HTTP/1.1 303 See Other",
+            308 => "HTTP/1.1 308 Permanent Redirect",
             400 => "HTTP/1.1 400 Bad Request",
             404 => "HTTP/1.1 404 Not Found",
             405 => "HTTP/1.1 405 Method Not Allowed",
