@@ -51,14 +51,26 @@ fn the_check_sees_the_cookie_come_back_and_deletes_it() {
 }
 
 #[test]
-fn the_check_without_the_cookie_says_why_it_may_have_failed() {
+fn the_check_without_any_cookie_says_why_it_may_have_failed() {
     let server = TestServer::start();
-    for cookie in ["", "Cookie: testcookie=other\r\n", "Cookie: TestCookie=worked\r\n"] {
+    let response = get(server.addr, "/test_cookie/check/", "");
+    assert_eq!(response.status, 200);
+    let page = response.text();
+    assert!(page.contains("did not send the test cookie back"));
+    assert!(page.contains("localhost"), "the page says how to tell why");
+    assert!(response.header("Set-Cookie").is_none(), "nothing to delete");
+}
+
+#[test]
+fn the_check_with_other_cookies_says_cookies_work_and_it_was_opened_alone() {
+    let server = TestServer::start();
+    for cookie in ["Cookie: testcookie=other\r\n", "Cookie: TestCookie=worked\r\n", "Cookie: count=3\r\n"] {
         let response = get(server.addr, "/test_cookie/check/", cookie);
         assert_eq!(response.status, 200, "{cookie:?}");
         let page = response.text();
-        assert!(page.contains("did not send the test cookie back"), "{cookie:?}");
-        assert!(page.contains("localhost"), "the page says how to tell why");
+        assert!(page.contains("Cookies work, but the test cookie is not here"), "{cookie:?}");
+        assert!(page.contains("this check was opened on its own"), "{cookie:?}");
+        assert!(!page.contains("did not send the test cookie back"), "{cookie:?}");
         assert!(response.header("Set-Cookie").is_none(), "nothing to delete");
     }
 }
@@ -84,7 +96,7 @@ fn the_url_carries_the_count_and_no_cookie_is_set() {
         let response = get(server.addr, target, "Cookie: count=99\r\n");
         assert_eq!(response.shown_count(), Some(expected), "{target}");
         assert!(response.header("Set-Cookie").is_none(), "{target}");
-        let link = format!(r#"<a href="/url_count/?count={expected}">"#);
+        let link = format!(r#"href="/url_count/?count={expected}">Visit again</a>"#);
         assert!(response.text().contains(&link), "{target}: the visit-again link carries the count");
     }
 }
@@ -94,9 +106,10 @@ fn following_the_link_counts_one_two_three() {
     let server = TestServer::start();
     let mut target = "/url_count/".to_string();
     for expected in 1..=3 {
-        let page = get(server.addr, &target, "").text();
-        assert!(page.contains(&format!("<h1>Page Count is: {expected}</h1>")));
-        let start = page.find(r#"<a href="/url_count/?count="#).unwrap() + r#"<a href=""#.len();
+        let response = get(server.addr, &target, "");
+        assert_eq!(response.shown_count(), Some(expected));
+        let page = response.text();
+        let start = page.find(r#"href="/url_count/?count="#).unwrap() + r#"href=""#.len();
         target = page[start..].split('"').next().unwrap().to_string();
     }
 }
@@ -106,7 +119,7 @@ fn the_url_is_shown_escaped() {
     let server = TestServer::start();
     let page = get(server.addr, "/url_count/?count=1&x='onmouseover='alert(1)", "").text();
     assert!(!page.contains("'onmouseover"));
-    assert!(page.contains("count=1&#38;x=&#39;onmouseover=&#39;alert(1)"), "{page}");
+    assert!(page.contains("<mark>count=1</mark>&#38;x=&#39;onmouseover=&#39;alert(1) HTTP/1.1"), "{page}");
     // `<` and `>` never arrive raw from a browser, and are refused.
     assert_eq!(get(server.addr, "/url_count/?x=<script>", "").status, 400);
 }
@@ -118,7 +131,7 @@ fn the_form_carries_the_count_in_a_hidden_field() {
     let server = TestServer::start();
     let first = get(server.addr, "/form_count/", "");
     assert_eq!(first.shown_count(), Some(1));
-    assert!(first.text().contains(r#"<form method="post" action="/form_count/">"#));
+    assert!(first.text().contains(r#"<form method="post" action="/form_count/" class="row">"#));
     assert!(first.text().contains(r#"<input type="hidden" name="count" value="1">"#));
     assert!(first.header("Set-Cookie").is_none());
     let posted = form_post(server.addr, "count=41");
@@ -147,7 +160,7 @@ fn a_chunked_form_post_is_counted() {
     client.send(b"3\r\ncou\r\n5\r\nnt=41\r\n0\r\n\r\n");
     let response = client.response();
     assert_eq!(response.shown_count(), Some(42));
-    assert!(response.text().contains("<pre>count=41</pre>"), "the page shows the decoded body");
+    assert!(response.text().contains("\n\n<mark>count=41</mark></pre>"), "the page shows the decoded body");
     // The connection carries on.
     assert_eq!(client.send(b"GET /form_count/ HTTP/1.1\r\nHost: a\r\n\r\n").response().shown_count(), Some(1));
 }
@@ -185,7 +198,7 @@ fn bad_form_posts_are_refused() {
 fn the_posted_body_is_shown_escaped() {
     let server = TestServer::start();
     let page = form_post(server.addr, "count=1&x=%3Cb%3E<i>").text();
-    assert!(page.contains("count=1&#38;x=%3Cb%3E&#60;i&#62;"), "{page}");
+    assert!(page.contains("<mark>count=1</mark>&#38;x=%3Cb%3E&#60;i&#62;"), "{page}");
 }
 
 // Server-side sessions.
@@ -491,7 +504,7 @@ fn nothing_a_client_sends_reaches_a_response_header() {
             "POST /form_count/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 21\r\n{evil}\r\ncount=1%0d%0aX-Evil:1"
         ),
     ];
-    let allowed = ["Date", "Content-Length", "Content-Type", "Cache-Control", "Set-Cookie"];
+    let allowed = ["Date", "Content-Length", "Content-Type", "Cache-Control", "Set-Cookie", "Vary"];
     for request in requests {
         let response = exchange(server.addr, request.as_bytes());
         assert_eq!(response.status, 200, "{request}");

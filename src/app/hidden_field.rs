@@ -5,15 +5,33 @@
 //! request body, `count=41`, encoded as `application/x-www-form-urlencoded`.
 //! No cookie and no server memory, as with URL rewriting; the state lasts
 //! exactly as long as the user keeps posting the form.
+//!
+//! Unlike the other counters, this page may be kept by the browser
+//! (`Cache-Control: private, no-cache` rather than `no-store`): the state is
+//! in the page itself, so a kept copy is the right thing to show when the
+//! user goes Back, where a posted page that was not kept gets the browser's
+//! "Confirm Form Resubmission" error instead.
 
-use super::count::{count_field, next_count};
-use super::{App, no_store, pages, render};
+use super::count::{count_field, next_count, parse_count};
+use super::echo;
+use super::exchange::{Exchange, Line};
+use super::{App, ok_line, pages, render, routes};
 use crate::http::request::trim_ows;
 use crate::http::{HttpError, Method, Request, Response};
+use std::borrow::Cow;
 
 /// The only body this page reads (RFC 9110 §8.3: the media type is
 /// case-insensitive, and may carry parameters such as `charset`).
 const FORM: &[u8] = b"application/x-www-form-urlencoded";
+
+/// The page's path, for its place on the index.
+const PATH: &str = "/form_count/";
+
+/// Kept by this browser only (`private`: no shared cache may store it),
+/// and checked with the server before a normal visit reuses it
+/// (`no-cache`), but kept: Back and Forward show the kept copy without
+/// asking (RFC 9111 §5.2.2.4, §5.2.2.7; RFC 9111 §6 on history lists).
+const CACHE_CONTROL: &str = "private, no-cache";
 
 /// Refuses a posted body that is not a form, with 415, before it is read.
 pub fn check_content_type(request: &Request) -> Result<(), HttpError> {
@@ -30,8 +48,50 @@ pub fn check_content_type(request: &Request) -> Result<(), HttpError> {
 pub fn page(_app: &App, request: &Request, body: &[u8], response: &mut Response) {
     let posted = request.method == Method::Post;
     let previous = posted.then(|| count_field(body)).flatten();
+    let invalid = match previous {
+        None if posted => {
+            let first = form_urlencoded::parse(body).find(|(name, _)| name == "count").map(|(_, value)| value);
+            Some(first.unwrap_or(Cow::Borrowed("")))
+        }
+        _ => None,
+    };
     let count = next_count(previous);
-    let received = posted.then(|| String::from_utf8_lossy(body));
-    no_store(response);
-    render(response, &pages::FormCount { count, received, arrived: previous.is_some() });
+    response.header("Cache-Control", CACHE_CONTROL);
+    let text = String::from_utf8_lossy(body);
+    let exchange = picture(request, posted.then_some(&*text), previous, count);
+    render(response, &pages::FormCount { walk: routes::walk(PATH), count, invalid, exchange });
+}
+
+/// This exchange: the body posted (its count marked), and the form sent
+/// back with the next count in its hidden field.
+fn picture<'a>(request: &Request<'_, 'a>, body: Option<&'a str>, previous: Option<u64>, count: u64) -> Exchange<'a> {
+    let mut sent = vec![echo::request_line(request)];
+    let sent_note: Cow<str> = match (body, previous) {
+        (Some(body), previous) => {
+            sent.push(Line::text("Content-Type: ", "application/x-www-form-urlencoded"));
+            sent.push(Line::text("", ""));
+            sent.push(echo::marking_field("", body, "count", |v| parse_count(v.as_bytes()).is_some()));
+            match previous {
+                Some(n) => format!("count={n} was in the form of the previous page, in its hidden field.").into(),
+                None => "The posted form holds no valid count: this counts as a first visit.".into(),
+            }
+        }
+        (None, _) => "A GET: no form was posted, so this is a first visit.".into(),
+    };
+    let read = match previous {
+        Some(n) => Line::text("", format!("reads count = {n} from the body, adds one")),
+        None => Line::text("", "finds no count: starts at 1"),
+    };
+    Exchange {
+        sent,
+        sent_note,
+        server: vec![read, Line::text("", "writes the new count into the form"), Line::text("", "keeps nothing")],
+        answered: vec![
+            ok_line(),
+            Line::text("Cache-Control: ", CACHE_CONTROL),
+            Line::text("", "…"),
+            Line::with_mark("", "<input type=\"hidden\" name=\"count\" value=\"", count.to_string(), "\">"),
+        ],
+        answer_note: format!("Press the button and your browser posts count={count}.").into(),
+    }
 }

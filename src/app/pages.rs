@@ -1,29 +1,30 @@
 //! The pages, one template struct each (the templates are in
 //! `templates/`). Askama escapes every value for HTML, so whatever a client
 //! sent shows up as text on the page and never as markup.
+//!
+//! Every counter page carries the same three things: its place on the
+//! index (`walk`, which also names it in the heading), the count, and the
+//! picture of the exchange that made it (`exchange`, drawn by
+//! `templates/exchange.html`).
 
+use super::exchange::Exchange;
+use super::routes::{Facts, Listing, Walk};
 use crate::cookie::SetCookie;
 use crate::http::{Request, Status};
 use askama::Template;
 use std::borrow::Cow;
 
-/// A page on the index: where it is and what it shows.
-pub struct Listing {
-    /// Where the page is.
-    pub path: &'static str,
-    /// The mechanism's name.
-    pub title: &'static str,
-    /// Where the count lives, in a line.
-    pub summary: &'static str,
-}
-
-/// `/`: what the lesson is about, a link to every mechanism, and how they
-/// compare.
+/// `/`: what the lesson is about, a link to every page, and how the ways
+/// of keeping state compare.
 #[derive(Template)]
 #[template(path = "index.html")]
 pub struct Index<'a> {
-    /// Every page, in reading order.
-    pub pages: &'a [Listing],
+    /// Every listed page, in reading order: path and listing.
+    pub pages: Vec<(&'static str, &'static Listing)>,
+    /// The comparison table's column headings.
+    pub columns: [&'static str; 5],
+    /// Its rows: path, listing, facts.
+    pub rows: Vec<(&'static str, &'static Listing, &'static Facts)>,
     /// Where the server can be reached, for the example commands.
     pub host: Cow<'a, str>,
 }
@@ -32,12 +33,14 @@ pub struct Index<'a> {
 #[derive(Template)]
 #[template(path = "count_view.html")]
 pub struct CountView<'a> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
     /// The count this visit shows.
     pub count: u64,
-    /// Every `Cookie` header line received, as text.
-    pub cookie_lines: Vec<Cow<'a, str>>,
-    /// The cookie sent back.
-    pub set_cookie: &'a SetCookie<'a>,
+    /// A `count` cookie came, but no valid one: the first value sent.
+    pub invalid: Option<Cow<'a, str>>,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
 }
 
 /// The answer to a "start over": what was deleted.
@@ -58,97 +61,201 @@ pub struct Reset<'a> {
 #[derive(Template)]
 #[template(path = "test_cookie.html")]
 pub struct TestCookie<'a> {
-    /// Every `Cookie` header line received, as text.
-    pub cookie_lines: Vec<Cow<'a, str>>,
-    /// The test cookie sent.
-    pub set_cookie: &'a SetCookie<'a>,
+    /// The page's name and neighbours.
+    pub walk: Walk,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
 }
 
 /// `/test_cookie/check/`: did it come back?
 #[derive(Template)]
 #[template(path = "test_cookie_check.html")]
 pub struct TestCookieCheck<'a> {
-    /// Every `Cookie` header line received, as text.
-    pub cookie_lines: Vec<Cow<'a, str>>,
-    /// The deletion sent, when the cookie came back.
-    pub deleted: Option<&'a SetCookie<'a>>,
+    /// The test page's name and neighbours.
+    pub walk: Walk,
+    /// The test cookie came back.
+    pub worked: bool,
+    /// Cookies other than the test cookie came: so the browser does keep
+    /// cookies, and the check was opened on its own.
+    pub other_cookies: bool,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
 }
 
 /// `/url_count/`: the count in the link.
 #[derive(Template)]
 #[template(path = "url_count.html")]
 pub struct UrlCount<'a> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
     /// The count this visit shows.
     pub count: u64,
-    /// The request target that carried (or did not carry) the count.
-    pub target: &'a str,
-    /// A valid count came with the request.
-    pub arrived: bool,
+    /// A `count` field came in the query, but no valid one: the first.
+    pub invalid: Option<Cow<'a, str>>,
     /// The link that carries the next count.
     pub next_link: String,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
 }
 
 /// `/form_count/`: the count in a hidden field.
 #[derive(Template)]
 #[template(path = "form_count.html")]
 pub struct FormCount<'a> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
     /// The count this visit shows.
     pub count: u64,
-    /// The body posted, if the page was posted to.
-    pub received: Option<Cow<'a, str>>,
-    /// A valid count came in the body.
-    pub arrived: bool,
+    /// A form was posted but held no valid `count`: the first one sent,
+    /// or empty when it held none at all.
+    pub invalid: Option<Cow<'a, str>>,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
 }
 
 /// `/session_count/`: the count on the server.
 #[derive(Template)]
 #[template(path = "session_count.html")]
 pub struct SessionCount<'a> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
     /// The count this visit shows.
     pub count: u64,
-    /// The cookies received, session ids cut short.
-    pub cookies: Vec<(String, String)>,
     /// An id came that the server does not know, and was not adopted.
     pub rejected: bool,
-    /// The `Set-Cookie` value sent, the id cut short.
-    pub set_cookie: String,
-    /// The start of the session's id.
-    pub id_start: &'a str,
+    /// Where this server keeps its sessions, in words.
+    pub store: &'static str,
     /// How long an unused session lives, in words.
     pub lifetime: String,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
 }
 
 /// `/signed_count/`: the count in a signed cookie.
 #[derive(Template)]
 #[template(path = "signed_count.html")]
 pub struct SignedCount<'a> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
     /// The count this visit shows.
     pub count: u64,
-    /// Every `Cookie` header line received, as text.
-    pub cookie_lines: Vec<Cow<'a, str>>,
     /// A signed cookie came whose code did not match, and was ignored.
     pub rejected: bool,
-    /// The new count, signed.
-    pub set_cookie: &'a SetCookie<'a>,
     /// The key was made up at start, so restarts invalidate cookies.
     pub ephemeral_key: bool,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
+}
+
+/// `/etag_count/`: the count in the browser's cache.
+#[derive(Template)]
+#[template(path = "etag_count.html")]
+pub struct EtagCount<'a> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
+    /// The count this visit shows.
+    pub count: u64,
+    /// An `If-None-Match` came that is not a tag this page gives out.
+    pub invalid: Option<Cow<'a, str>>,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
+}
+
+/// `/cookies/`: the cookie lab.
+#[derive(Template)]
+#[template(path = "cookie_lab.html")]
+pub struct CookieLab<'a> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
+    /// Every cookie received, in order, the server's `HttpOnly` ones cut
+    /// short.
+    pub cookies: Vec<LabCookie<'a>>,
+    /// Some value was cut short.
+    pub masked: bool,
+    /// Where the server was reached, for the example commands.
+    pub host: Cow<'a, str>,
+    /// The picture of this exchange.
+    pub exchange: Exchange<'a>,
+}
+
+/// One cookie the lab received.
+pub struct LabCookie<'a> {
+    /// Its name.
+    pub name: Cow<'a, str>,
+    /// Its value as shown (cut short for the server's `HttpOnly` ones).
+    pub value: Cow<'a, str>,
+    /// Another cookie of the same name came too.
+    pub repeated: bool,
+    /// Its name is a token, so the lab can delete it.
+    pub deletable: bool,
+}
+
+/// The lab's answer to a set or a delete: a redirect back, and the
+/// header sent.
+#[derive(Template)]
+#[template(path = "lab_done.html")]
+pub struct LabDone<'a> {
+    /// `302 Found`, or `303 See Other` after a form.
+    pub status: Status,
+    /// "Set" or "Deleted".
+    pub done: &'static str,
+    /// The `Set-Cookie` value sent.
+    pub set_cookie: &'a str,
+}
+
+/// The cookie lab's refusal: which rule the cookie broke.
+#[derive(Template)]
+#[template(path = "cookie_refused.html")]
+pub struct CookieRefused<'a> {
+    /// The rule, in a sentence.
+    pub rule: &'static str,
+    /// Where it is written.
+    pub source: &'static str,
+    /// The part that broke it: "name", "value", "Path", ...
+    pub part: &'static str,
+    /// That part as sent, quoted, control characters written out
+    /// (`"a\r\nb"`).
+    pub value: Cow<'a, str>,
 }
 
 /// `/inspect/`: the request as parsed.
 #[derive(Template)]
 #[template(path = "inspect.html")]
 pub struct Inspect<'a, 'h, 'b> {
+    /// The page's name and neighbours.
+    pub walk: Walk,
     /// The request line's parts.
     pub request: &'a Request<'h, 'b>,
-    /// Every header field, name and value, in the order received.
-    pub headers: Vec<(String, String)>,
-    /// Every cookie pair of every `Cookie` line.
-    pub cookies: Vec<(String, String)>,
+    /// Every header field, name and value, in the order received, the
+    /// server's `HttpOnly` cookies cut short.
+    pub headers: Vec<(&'b str, Cow<'b, str>)>,
+    /// Every cookie pair of every `Cookie` line, cut short likewise.
+    pub cookies: Vec<(Cow<'b, str>, Cow<'b, str>)>,
+    /// Some value was cut short.
+    pub masked: bool,
+    /// The body as text, if one came.
+    pub body: Option<Cow<'a, str>>,
+    /// Its length in bytes.
+    pub body_len: usize,
+    /// Its fields, when it is a urlencoded form.
+    pub form: Option<Vec<(Cow<'a, str>, Cow<'a, str>)>>,
     /// Where the server was reached, for the example command.
     pub host: Cow<'b, str>,
 }
 
-/// A 404 or 405 page.
+/// A page that moved, or an address without its final slash.
+#[derive(Template)]
+#[template(path = "moved.html")]
+pub struct Moved<'a> {
+    /// The status, shown as "301 Moved Permanently".
+    pub status: Status,
+    /// Where to go.
+    pub location: &'a str,
+    /// Why, in a sentence or two.
+    pub explanation: &'static str,
+}
+
+/// A 404, 405 or 503 page.
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

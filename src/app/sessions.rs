@@ -6,16 +6,21 @@
 //! remember every visitor, loses them all when it restarts (the store is in
 //! memory), and a second server would need a shared store to see them.
 
-use super::session_store::SessionKey;
-use super::{App, no_store, pages, render};
+use super::echo;
+use super::exchange::{Exchange, Line};
+use super::session_store::{SessionKey, Visit};
+use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line};
 use crate::cookie::{self, SameSite, SetCookie};
 use crate::http::{Request, Response, Status};
 use std::time::{Duration, Instant};
 
 pub const COOKIE: &str = "sessionid";
 
-/// Characters of an id shown on a page.
-const SHOWN: usize = 6;
+/// The page's path, for its place on the index.
+const PATH: &str = "/session_count/";
+
+/// Where this server keeps its sessions, as the page says it.
+const STORE: &str = "this server's memory";
 
 /// Counts a visit to the session the `sessionid` cookie names, or starts
 /// one, and shows both sides of the exchange.
@@ -31,17 +36,63 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         .same_site(SameSite::Lax);
     response.set_cookie(&set_cookie);
     no_store(response);
+    let rejected = visit.new && cookie::values(request, COOKIE).next().is_some();
+    // The page shows the id cut short, in the Set-Cookie line too.
+    let shown_id = echo::masked(id.as_str());
+    let header = set_cookie.to_string().replace(id.as_str(), &shown_id);
+    let exchange = picture(request, &visit, rejected, &shown_id, &header);
+    let lifetime = in_words(app.sessions.ttl());
     render(
         response,
         &pages::SessionCount {
+            walk: routes::walk(PATH),
             count: visit.count,
-            cookies: shown_pairs(request),
-            rejected: visit.new && cookie::values(request, COOKIE).next().is_some(),
-            set_cookie: shown_set_cookie(&set_cookie.to_string(), id.as_str()),
-            id_start: &id.as_str()[..SHOWN],
-            lifetime: in_words(app.sessions.ttl()),
+            rejected,
+            store: STORE,
+            lifetime,
+            exchange,
         },
     );
+}
+
+/// This exchange: the id that came (marked), the store's entry for it, and
+/// the id going back.
+fn picture<'a>(
+    request: &Request<'_, 'a>,
+    visit: &Visit,
+    rejected: bool,
+    shown_id: &str,
+    header: &'a str,
+) -> Exchange<'a> {
+    let mut sent = vec![echo::request_line(request)];
+    let live = |value: &[u8]| SessionKey::parse(value) == Some(visit.key) && !visit.new;
+    sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && live(value)));
+    let (sent_note, found) = match (visit.new, rejected) {
+        (false, _) => (
+            "The id the previous response set. Only the id travels; the count stays on the server.",
+            Line::text("", format!("finds session {shown_id} in {STORE}: count {}", visit.count - 1)),
+        ),
+        (true, true) => (
+            "A session id this server does not know (never issued, expired or forgotten): not adopted.",
+            Line::text("", format!("starts a new session with a new random id, {shown_id}")),
+        ),
+        (true, false) => (
+            "No session id: a new visitor.",
+            Line::text("", format!("starts a new session with a random id, {shown_id}")),
+        ),
+    };
+    Exchange {
+        sent,
+        sent_note: sent_note.into(),
+        server: vec![
+            found,
+            Line::with_mark("", format!("keeps in {STORE}: {shown_id} → count "), visit.count.to_string(), ""),
+        ],
+        answered: vec![ok_line(), set_cookie_line(header)],
+        answer_note: "Your browser keeps the id (HttpOnly: out of reach of the page's scripts) and sends it back \
+                      with every request; the count never leaves the server."
+            .into(),
+    }
 }
 
 /// The operating system could not give randomness for a new id. A
@@ -82,30 +133,6 @@ pub fn forget(app: &App, request: &Request, _body: &[u8], response: &mut Respons
     let page =
         pages::Reset { what: "the session", set_cookie: &deleted, back: "/session_count/", ended_session: Some(ended) };
     render(response, &page);
-}
-
-/// The cookies received, with session ids cut short. A page that prints a
-/// whole session id hands it to any script running in the page, which is
-/// exactly what `HttpOnly` is there to prevent.
-fn shown_pairs(request: &Request) -> Vec<(String, String)> {
-    cookie::pairs(request)
-        .map(|(name, value)| {
-            let value = String::from_utf8_lossy(value);
-            let value = if name == COOKIE.as_bytes() { shorten(&value) } else { value.into_owned() };
-            (String::from_utf8_lossy(name).into_owned(), value)
-        })
-        .collect()
-}
-
-fn shown_set_cookie(header: &str, id: &str) -> String {
-    header.replace(id, &shorten(id))
-}
-
-fn shorten(id: &str) -> String {
-    match id.get(..SHOWN) {
-        Some(start) if id.len() > SHOWN => format!("{start}…"),
-        _ => id.to_string(),
-    }
 }
 
 #[cfg(test)]

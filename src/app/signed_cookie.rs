@@ -7,12 +7,17 @@
 //! cookie was rejected.
 
 use super::count::next_count;
+use super::echo;
+use super::exchange::{Exchange, Line};
 use super::signing::Verdict;
-use super::{App, cookie_lines, no_store, pages, render, start_over};
+use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line, start_over};
 use crate::cookie::{self, SetCookie};
 use crate::http::{Request, Response};
 
 pub const COOKIE: &str = "signed_count";
+
+/// The page's path, for its place on the index.
+const PATH: &str = "/signed_count/";
 
 /// Checks the signed cookie, counts, and sends the new count signed.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
@@ -24,24 +29,65 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
             None
         }
     });
+    let rejected = rejected && previous.is_none();
     let count = next_count(previous);
     let value = app.signer.sign(COOKIE, count);
     let set_cookie = SetCookie::new(COOKIE, &value);
     response.set_cookie(&set_cookie);
     no_store(response);
-    render(
-        response,
-        &pages::SignedCount {
-            count,
-            cookie_lines: cookie_lines(request),
-            rejected: rejected && previous.is_none(),
-            set_cookie: &set_cookie,
-            ephemeral_key: app.signer.is_ephemeral(),
-        },
-    );
+    let header = set_cookie.to_string();
+    let exchange = picture(app, request, previous, rejected, count, &header);
+    let ephemeral_key = app.signer.is_ephemeral();
+    render(response, &pages::SignedCount { walk: routes::walk(PATH), count, rejected, ephemeral_key, exchange });
+}
+
+/// This exchange: the signed cookie that came (marked if its code
+/// matched), the check, and the new count signed. The page never shows the
+/// code the server computed for a number the client sent: that would sign
+/// any number a client asked for.
+fn picture<'a>(
+    app: &App,
+    request: &Request<'_, 'a>,
+    previous: Option<u64>,
+    rejected: bool,
+    count: u64,
+    header: &'a str,
+) -> Exchange<'a> {
+    let mut sent = vec![echo::request_line(request)];
+    let valid = |value: &[u8]| matches!(app.signer.verify(COOKIE, value), Verdict::Valid(_));
+    sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && valid(value)));
+    let (sent_note, check) = match previous {
+        Some(n) => (
+            "The number and code the previous response set.",
+            Line::text(
+                "",
+                format!("computes HMAC-SHA256(key, \"{COOKIE}={n}\"): it matches the code sent, so {n} is its own"),
+            ),
+        ),
+        None if rejected => (
+            "A signed_count whose code does not match its number: rejected.",
+            Line::text("", "computes the code for the number sent: it does not match, so the cookie is rejected"),
+        ),
+        None => ("No signed_count cookie: a first visit.", Line::text("", "finds no signed count: starts at 1")),
+    };
+    Exchange {
+        sent,
+        sent_note: sent_note.into(),
+        server: vec![
+            check,
+            Line::with_mark("", "signs the new count, ", count.to_string(), ", with its key"),
+            Line::text("", "keeps nothing but the key"),
+        ],
+        answered: vec![ok_line(), set_cookie_line(header)],
+        answer_note: format!(
+            "Your browser keeps signed_count={count}.… and sends it back; change the number and the code no longer \
+             matches."
+        )
+        .into(),
+    }
 }
 
 /// "Start over": ask the browser to delete the signed cookie.
 pub fn reset(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
-    start_over(response, "the signed count cookie", &SetCookie::deletion(COOKIE, "/"), "/signed_count/");
+    start_over(response, "the signed count cookie", &SetCookie::deletion(COOKIE, "/"), PATH);
 }

@@ -104,11 +104,19 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// The number on the page's `<h1>Page Count is: N</h1>`.
-    pub fn shown_count(&self) -> Option<u64> {
+    /// The text of the page's `<h1>`, e.g. `Cookie · Page Count is: 3`.
+    pub fn heading(&self) -> Option<String> {
         let text = self.text();
-        let start = text.find("<h1>Page Count is: ")? + "<h1>Page Count is: ".len();
-        text[start..].split('<').next()?.trim().parse().ok()
+        let start = text.find("<h1>")? + "<h1>".len();
+        let end = start + text[start..].find("</h1>")?;
+        Some(text[start..end].to_string())
+    }
+
+    /// The N of the heading `<h1>Mechanism · Page Count is: N</h1>`.
+    pub fn shown_count(&self) -> Option<u64> {
+        let heading = self.heading()?;
+        let (_, count) = heading.split_once(" · Page Count is: ")?;
+        count.parse().ok()
     }
 
     pub fn closes(&self) -> bool {

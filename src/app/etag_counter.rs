@@ -1,0 +1,200 @@
+//! `/etag_count/`: the state in the browser's cache, where no cookie
+//! setting reaches it.
+//!
+//! The page goes out with `ETag: "3"` (a tag naming this version of the
+//! page) and `Cache-Control: no-cache` (keep it, but ask before reusing
+//! it). The browser keeps the page in its cache, and on the next visit
+//! asks whether its copy is still good: `If-None-Match: "3"` (RFC 9110
+//! §13.1.2). A server that only serves files would answer `304 Not
+//! Modified`; this one reads the tag as a count, adds one, and answers
+//! with the new page and `ETag: "4"`. No cookie is involved, so blocking
+//! cookies does not stop it: sites have tracked visitors who refuse cookies
+//! this way, with a unique tag in place of a count. Clearing the cache, or
+//! a private window, does stop it.
+
+use super::count::{next_count, parse_count};
+use super::echo;
+use super::exchange::{Exchange, Line};
+use super::{App, ok_line, pages, render, routes};
+use crate::http::request::trim_ows;
+use crate::http::response::Decimal;
+use crate::http::{Request, Response};
+use std::borrow::Cow;
+
+/// The page's path, for its place on the index.
+const PATH: &str = "/etag_count/";
+
+/// Kept by this browser only (`private`: a shared cache on the way must
+/// not keep one visitor's count for another), and revalidated before every
+/// reuse (`no-cache`), which is what makes the browser send
+/// `If-None-Match` (RFC 9111 §5.2.2.4, §5.2.2.7).
+const CACHE_CONTROL: &str = "private, no-cache";
+
+/// An entity tag: `"3"`, or the weak `W/"3"` (RFC 9110 §8.8.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntityTag<'a> {
+    /// `W/`: the tag names a version that is equivalent, not identical.
+    pub weak: bool,
+    /// What is between the quotes.
+    pub opaque: &'a [u8],
+}
+
+/// `etagc = %x21 / %x23-7E / obs-text`: visible ASCII but `"`, or a byte
+/// above ASCII.
+fn is_etagc(b: u8) -> bool {
+    b == 0x21 || (0x23..=0x7E).contains(&b) || b >= 0x80
+}
+
+/// Reads one `If-None-Match` field value (RFC 9110 §13.1.2):
+///
+/// ```text
+/// If-None-Match = "*" / #entity-tag
+/// entity-tag    = [ weak ] opaque-tag
+/// weak          = %s"W/"
+/// opaque-tag    = DQUOTE *etagc DQUOTE
+/// ```
+///
+/// `Some(tags)` for a list (empty elements allowed, RFC 9110 §5.6.1),
+/// `Some(vec![])` for `*`, `None` for anything else. A tag may hold a
+/// comma, so the list is read tag by tag, not split on commas.
+pub fn if_none_match(value: &[u8]) -> Option<Vec<EntityTag<'_>>> {
+    if trim_ows(value) == b"*" {
+        return Some(Vec::new());
+    }
+    let mut tags = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_ascii_start();
+        match rest {
+            [] => return Some(tags),
+            [b',', after @ ..] => rest = after,
+            _ => {
+                let (tag, after) = entity_tag(rest)?;
+                tags.push(tag);
+                rest = after.trim_ascii_start();
+                if let [b',', after @ ..] = rest {
+                    rest = after;
+                } else if !rest.is_empty() {
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// One entity-tag at the start of `text`, and what follows it.
+fn entity_tag(text: &[u8]) -> Option<(EntityTag<'_>, &[u8])> {
+    let (weak, quoted) = match text.strip_prefix(b"W/") {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let inner = quoted.strip_prefix(b"\"")?;
+    let end = inner.iter().position(|&b| b == b'"')?;
+    let opaque = &inner[..end];
+    opaque.iter().all(|&b| is_etagc(b)).then_some((EntityTag { weak, opaque }, &inner[end + 1..]))
+}
+
+/// What the `If-None-Match` lines of a request say: the first count among
+/// their tags, if every line is well formed. `If-None-Match` compares tags
+/// weakly (RFC 9110 §13.1.2), so `W/"3"` is 3 too.
+fn previous_count(request: &Request) -> Option<u64> {
+    let mut lines = request.headers_named("if-none-match");
+    let mut found = None;
+    for line in lines.by_ref() {
+        let tags = if_none_match(line)?;
+        found = found.or_else(|| tags.iter().find_map(|tag| parse_count(tag.opaque)));
+    }
+    found
+}
+
+/// Reads the count from the tag the browser's copy carries, and sends the
+/// next page with the next tag.
+pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+    let previous = previous_count(request);
+    let sent_tags: Vec<&[u8]> = request.headers_named("if-none-match").collect();
+    let invalid = match previous {
+        None if !sent_tags.is_empty() => Some(String::from_utf8_lossy(&sent_tags.join(&b", "[..])).into_owned()),
+        _ => None,
+    };
+    let count = next_count(previous);
+    let tag = format!("\"{}\"", Decimal::new(count).as_str());
+    response.header("ETag", &tag);
+    response.header("Cache-Control", CACHE_CONTROL);
+    let exchange = picture(request, &sent_tags, previous, &tag);
+    render(response, &pages::EtagCount { walk: routes::walk(PATH), count, invalid: invalid.map(Cow::Owned), exchange });
+}
+
+/// This exchange: the tag that came (marked when it held the count), and
+/// the new one.
+fn picture<'a>(request: &Request<'_, 'a>, sent_tags: &[&'a [u8]], previous: Option<u64>, tag: &'a str) -> Exchange<'a> {
+    let mut sent = vec![echo::request_line(request)];
+    for value in sent_tags {
+        let text = String::from_utf8_lossy(value);
+        sent.push(if previous.is_some() {
+            Line::marked("If-None-Match: ", text)
+        } else {
+            Line::text("If-None-Match: ", text)
+        });
+    }
+    if sent_tags.is_empty() {
+        sent.push(Line::text("", "(no If-None-Match)"));
+    }
+    let (sent_note, read) = match previous {
+        Some(n) => (
+            "The tag of the copy in your browser's cache: the ETag of the previous response.".into(),
+            Line::text("", format!("reads the tag as count {n}, adds one")),
+        ),
+        None if !sent_tags.is_empty() => (
+            Cow::Borrowed("Not a tag this page gives out: this counts as a first visit."),
+            Line::text("", "finds no count in the tag: starts at 1"),
+        ),
+        None => (
+            "No copy in your browser's cache: a first visit (or a cleared cache, or a private window).".into(),
+            Line::text("", "finds no tag: starts at 1"),
+        ),
+    };
+    Exchange {
+        sent,
+        sent_note,
+        server: vec![read, Line::text("", "answers with a new page rather than 304 Not Modified"), Line::text("", "keeps nothing")],
+        answered: vec![ok_line(), Line::marked("ETag: ", tag), Line::text("Cache-Control: ", CACHE_CONTROL), Line::text("", "(no Set-Cookie)")],
+        answer_note: format!("Your browser keeps this page in its cache under ETag {tag}, and before using it again asks If-None-Match: {tag}.")
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(value: &[u8]) -> Option<Vec<(bool, &[u8])>> {
+        if_none_match(value).map(|tags| tags.iter().map(|t| (t.weak, t.opaque)).collect())
+    }
+
+    #[test]
+    fn if_none_match_is_read_by_its_grammar() {
+        type Case<'a> = (&'a [u8], Option<Vec<(bool, &'a [u8])>>);
+        let cases: Vec<Case> = vec![
+            (b"\"3\"", Some(vec![(false, b"3")])),
+            (b"W/\"3\"", Some(vec![(true, b"3")])),
+            (b" \"1\" , W/\"2\",\"\"", Some(vec![(false, b"1"), (true, b"2"), (false, b"")])),
+            (b"\"a,b\", \"c\"", Some(vec![(false, b"a,b"), (false, b"c")])),
+            (b", ,\"1\",", Some(vec![(false, b"1")])),
+            (b"\"\xff\"", Some(vec![(false, b"\xff")])),
+            (b"*", Some(vec![])),
+            (b"", Some(vec![])),
+            (b"3", None),
+            (b"\"3", None),
+            (b"\"3\"x", None),
+            (b"\"3\" \"4\"", None),
+            (b"w/\"3\"", None),
+            (b"W/ \"3\"", None),
+            (b"*, \"3\"", None),
+            (b"\"a\x7fb\"", None),
+            (b"\"a\"b\"", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(tags(value), expected, "{:?}", String::from_utf8_lossy(value));
+        }
+    }
+}
