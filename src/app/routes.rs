@@ -150,8 +150,8 @@ const ROUTES: &[Route] = &[
             read_by: "the user, and the page's scripts",
             forged_by: "the user",
             survives_restart: "yes",
-            scaling: "freely: every request brings its own count, so any server can answer it; the price is the \
-                      cookie's bytes on every request to the site",
+            scaling: "freely: each request brings its own count, so any server can answer it (the price: the \
+                      cookie's bytes on every request)",
         },
     ),
     Route::post("/count_view/reset/", cookie_counter::reset),
@@ -188,9 +188,9 @@ const ROUTES: &[Route] = &[
             read_by: "the server only",
             forged_by: "nobody (a stolen id impersonates, though)",
             survives_restart: "no: this server keeps sessions in memory",
-            scaling: "not by itself: a second server does not know the first one's sessions, so either the load \
-                      balancer sends each visitor back to the same server (sticky sessions, lost with that server) \
-                      or every server uses one shared store (a database, Redis); the store grows with the visitors",
+            scaling: "not by itself: another server does not know these sessions, so the load balancer must send \
+                      each visitor back to the same server (sticky sessions, lost with it), or every server must \
+                      use one shared store (a database, Redis)",
         },
     ),
     Route::post("/session_count/forget/", sessions::forget),
@@ -202,8 +202,8 @@ const ROUTES: &[Route] = &[
             read_by: "the user, and the page's scripts",
             forged_by: "nobody without the key",
             survives_restart: "yes, if the key is kept",
-            scaling: "freely, if every server has the same key; a new key rejects every cookie signed with the old \
-                      one, unless the servers accept the old key for a while",
+            scaling: "freely, if every server has the key; a new key rejects every cookie signed with the old one, \
+                      unless servers accept both for a while",
         },
     ),
     Route::post("/signed_count/reset/", signed_cookie::reset),

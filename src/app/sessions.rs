@@ -20,7 +20,7 @@ pub const COOKIE: &str = "sessionid";
 const PATH: &str = "/session_count/";
 
 /// Where this server keeps its sessions, as the page says it.
-const STORE: &str = "this server's memory";
+const STORE: &str = "its memory";
 
 /// Counts a visit to the session the `sessionid` cookie names, or starts
 /// one, and shows both sides of the exchange.

@@ -22,13 +22,14 @@ const PATH: &str = "/signed_count/";
 /// Checks the signed cookie, counts, and sends the new count signed.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let mut rejected = false;
-    let previous = cookie::values(request, COOKIE).find_map(|value| match app.signer.verify(COOKIE, value) {
-        Verdict::Valid(count) => Some(count),
+    let valid = cookie::values(request, COOKIE).find_map(|value| match app.signer.verify(COOKIE, value) {
+        Verdict::Valid(count) => Some((count, value)),
         Verdict::Rejected => {
             rejected = true;
             None
         }
     });
+    let previous = valid.map(|(count, _)| count);
     let rejected = rejected && previous.is_none();
     let count = next_count(previous);
     let value = app.signer.sign(COOKIE, count);
@@ -36,7 +37,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     response.set_cookie(&set_cookie);
     no_store(response);
     let header = set_cookie.to_string();
-    let exchange = picture(app, request, previous, rejected, count, &header);
+    let exchange = picture(request, valid, rejected, count, &header);
     let ephemeral_key = app.signer.is_ephemeral();
     render(response, &pages::SignedCount { walk: routes::walk(PATH), count, rejected, ephemeral_key, exchange });
 }
@@ -46,18 +47,17 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
 /// code the server computed for a number the client sent: that would sign
 /// any number a client asked for.
 fn picture<'a>(
-    app: &App,
     request: &Request<'_, 'a>,
-    previous: Option<u64>,
+    valid: Option<(u64, &[u8])>,
     rejected: bool,
     count: u64,
     header: &'a str,
 ) -> Exchange<'a> {
     let mut sent = vec![echo::request_line(request)];
-    let valid = |value: &[u8]| matches!(app.signer.verify(COOKIE, value), Verdict::Valid(_));
-    sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && valid(value)));
-    let (sent_note, check) = match previous {
-        Some(n) => (
+    let is_valid = |value: &[u8]| valid.is_some_and(|(_, valid)| valid == value);
+    sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && is_valid(value)));
+    let (sent_note, check) = match valid {
+        Some((n, _)) => (
             "The number and code the previous response set.",
             Line::text(
                 "",
@@ -80,8 +80,8 @@ fn picture<'a>(
         ],
         answered: vec![ok_line(), set_cookie_line(header)],
         answer_note: format!(
-            "Your browser keeps signed_count={count}.… and sends it back; change the number and the code no longer \
-             matches."
+            "Your browser keeps the new cookie, {count} and its code, and sends it back; change the number before \
+             the dot and the code no longer matches."
         )
         .into(),
     }
