@@ -29,6 +29,12 @@ const SEEDS: &[&[u8]] = &[
     b"GET /inspect/?q=1 HTTP/1.1\r\nHost: a\r\nX-Test:  spaced  \r\nCookie: a=1; b=\"two\"\r\n\r\n",
     b"HEAD /count_view/ HTTP/1.1\r\nHost: a\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
     b"GET http://a/count_view/ HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /style.css HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"GET /etag_count/ HTTP/1.1\r\nHost: a\r\nIf-None-Match: W/\"41\", \"x,y\"\r\n\r\nGET /favicon.ico HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"PUT /inspect/?format=json HTTP/1.1\r\nHost: a\r\nAccept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 9\r\n\r\na=1&b=%41",
+    b"GET /cookies/ HTTP/1.1\r\nHost: a\r\nCookie: theme=dark; sessionid=0123456789abcdef0123456789abcdef\r\n\r\n",
+    b"GET /cookies/set?theme=dark&Path=/&Max-Age=60&HttpOnly&SameSite=Lax HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"POST /cookies/delete HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 17\r\n\r\nname=theme&path=/",
+    b"GET /count_view?x=1 HTTP/1.1\r\nHost: a\r\n\r\n",
 ];
 
 /// Pieces of HTTP grammar to insert: the places where parsers go wrong.
@@ -65,6 +71,10 @@ const TOKENS: &[&[u8]] = &[
     b"ffffffffffffffff\r\n",
     b"0\r\n\r\n",
     b"\r\n\r\n",
+    b"If-None-Match: \"",
+    b"&Secure",
+    b"%0d%0a",
+    b"?format=json",
 ];
 
 /// xorshift64*: small, and the same sequence on every machine.
@@ -218,7 +228,7 @@ fn same_answers(a: &[Answer], b: &[Answer]) -> bool {
 }
 
 #[test]
-fn the_seeds_themselves_are_answered_with_success() {
+fn the_seeds_themselves_are_answered_with_success_or_a_redirect() {
     let config = Config::default();
     let app = App::new(&config).expect("the default configuration is valid");
     let mut rng = Rng(1);
@@ -227,6 +237,7 @@ fn the_seeds_themselves_are_answered_with_success() {
         let statuses = check_responses(&out).unwrap();
         let seed = String::from_utf8_lossy(seed);
         assert!(!statuses.is_empty(), "{seed}");
-        assert!(statuses.iter().all(|answer| answer.status.starts_with('2')), "{statuses:?} for {seed}");
+        let fine = |answer: &Answer| answer.status.starts_with('2') || answer.status.starts_with('3');
+        assert!(statuses.iter().all(fine), "{statuses:?} for {seed}");
     }
 }

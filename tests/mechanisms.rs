@@ -1,6 +1,6 @@
 //! Every way of keeping state, over a real socket: the cookie test, URL
 //! rewriting, hidden form fields, server-side sessions, signed cookies,
-//! the "start over" buttons, and the inspect page.
+//! the ETag counter, and the "start over" buttons.
 
 mod common;
 
@@ -427,7 +427,7 @@ fn every_page_that_stores_something_offers_to_start_over() {
     }
 }
 
-// Inspect and the index.
+// Inspect.
 
 #[test]
 fn inspect_shows_the_request_as_parsed() {
@@ -451,40 +451,67 @@ fn inspect_shows_the_request_as_parsed() {
     assert!(page.contains("http://example.test:8123/inspect/"), "the example command names the host used");
 }
 
-#[test]
-fn the_index_links_to_every_page_and_compares_them() {
-    let server = TestServer::start();
-    let page = get(server.addr, "/", "").text();
-    for path in [
-        "/count_view/",
-        "/test_cookie/",
-        "/url_count/",
-        "/form_count/",
-        "/session_count/",
-        "/signed_count/",
-        "/inspect/",
-    ] {
-        assert!(page.contains(&format!(r#"href="{path}""#)), "{path}");
-        assert_eq!(get(server.addr, path, "").status, 200, "{path}");
-    }
-    assert!(page.contains("who can forge it"));
+// ETag.
+
+/// The `ETag` of a visit to `/etag_count/` with these extra headers, and
+/// the count shown.
+fn etag_visit(addr: std::net::SocketAddr, headers: &str) -> (Option<String>, Option<u64>) {
+    let response = get(addr, "/etag_count/", headers);
+    assert_eq!(response.status, 200, "{headers:?}");
+    assert_eq!(response.header("Cache-Control"), Some("private, no-cache"), "{headers:?}");
+    assert!(response.header("Set-Cookie").is_none(), "no cookie at all");
+    (response.header("ETag").map(str::to_string), response.shown_count())
 }
 
 #[test]
-fn every_page_links_back_to_the_index() {
+fn the_etag_counts_without_a_cookie() {
     let server = TestServer::start();
-    for path in [
-        "/count_view/",
-        "/test_cookie/",
-        "/test_cookie/check/",
-        "/url_count/",
-        "/form_count/",
-        "/session_count/",
-        "/signed_count/",
-        "/inspect/",
-    ] {
-        assert!(get(server.addr, path, "").text().contains(r#"<a href="/">Back to the index</a>"#), "{path}");
+    let mut headers = String::new();
+    for expected in 1..=3 {
+        let (etag, count) = etag_visit(server.addr, &headers);
+        assert_eq!((etag.as_deref(), count), (Some(format!("\"{expected}\"").as_str()), Some(expected)));
+        headers = format!("If-None-Match: {}\r\n", etag.unwrap());
     }
+}
+
+#[test]
+fn if_none_match_is_read_strictly() {
+    let server = TestServer::start();
+    let cases = [
+        ("If-None-Match: \"41\"\r\n", 42),
+        ("If-None-Match: W/\"41\"\r\n", 42),
+        ("If-None-Match: \"x\", \"41\", \"7\"\r\n", 42),
+        ("If-None-Match: \"a,b\", \"41\"\r\n", 42),
+        ("If-None-Match: \"x\"\r\nIf-None-Match: \"41\"\r\n", 42),
+        ("If-None-Match: \"18446744073709551615\"\r\n", u64::MAX),
+        ("If-None-Match: 41\r\n", 1),
+        ("If-None-Match: \"41\r\n", 1),
+        ("If-None-Match: \"41\"x\r\n", 1),
+        ("If-None-Match: \"41\" \"42\"\r\n", 1),
+        ("If-None-Match: w/\"41\"\r\n", 1),
+        ("If-None-Match: *\r\n", 1),
+        ("If-None-Match: \"-1\"\r\n", 1),
+        ("If-None-Match: \"abc\"\r\n", 1),
+        ("If-None-Match: \"41\"\r\nIf-None-Match: junk\r\n", 1),
+        ("If-None-Match: \"18446744073709551616\"\r\n", 1),
+        ("Cookie: count=41\r\n", 1),
+    ];
+    for (headers, expected) in cases {
+        let (etag, count) = etag_visit(server.addr, headers);
+        assert_eq!(count, Some(expected), "{headers:?}");
+        assert_eq!(etag, Some(format!("\"{expected}\"")), "{headers:?}");
+    }
+}
+
+#[test]
+fn a_tag_that_is_not_a_count_is_named_on_the_page_escaped() {
+    let server = TestServer::start();
+    let page = get(server.addr, "/etag_count/", "If-None-Match: \"<b>\"\r\n").text();
+    assert!(page.contains("If-None-Match: &#34;&#60;b&#62;&#34;</code>, which is not a"), "{page}");
+    let page = get(server.addr, "/etag_count/", "If-None-Match: \"2\"\r\n").text();
+    assert!(!page.contains("which is not a"), "{page}");
+    assert!(page.contains("If-None-Match: <mark>&#34;2&#34;</mark>"), "{page}");
+    assert!(page.contains("ETag: <mark>&#34;3&#34;</mark>"), "{page}");
 }
 
 // Hostile input.
@@ -500,17 +527,20 @@ fn nothing_a_client_sends_reaches_a_response_header() {
         format!("GET /test_cookie/check/ HTTP/1.1\r\nHost: a\r\n{evil}\r\n"),
         format!("GET /url_count/?count=1%0d%0aX-Evil:%201 HTTP/1.1\r\nHost: a\r\n{evil}\r\n"),
         format!("GET /inspect/ HTTP/1.1\r\nHost: a\r\n{evil}\r\n"),
+        format!("GET /etag_count/ HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"1\\r\\nX-Evil: 1\"\r\n{evil}\r\n"),
+        format!("GET /cookies/ HTTP/1.1\r\nHost: a\r\n{evil}\r\n"),
         format!(
             "POST /form_count/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 21\r\n{evil}\r\ncount=1%0d%0aX-Evil:1"
         ),
     ];
-    let allowed = ["Date", "Content-Length", "Content-Type", "Cache-Control", "Set-Cookie", "Vary"];
+    let allowed = ["Date", "Content-Length", "Content-Type", "Cache-Control", "Set-Cookie", "Vary", "ETag"];
     for request in requests {
         let response = exchange(server.addr, request.as_bytes());
         assert_eq!(response.status, 200, "{request}");
         for (name, value) in &response.headers {
             assert!(allowed.contains(&name.as_str()), "{name} in answer to {request}");
-            assert!(!value.contains("Evil") && !value.contains('<') && !value.contains('"'), "{name}: {value}");
+            assert!(!value.contains("Evil") && !value.contains('<'), "{name}: {value}");
+            assert!(!value.contains('"') || (name == "ETag" && value == "\"1\""), "{name}: {value}");
         }
         assert!(!response.text().contains("<x>"), "escaped on the page");
     }
