@@ -8,7 +8,9 @@ const MAX_DIGITS: usize = 20;
 /// Reads a count the client sent: 1 to 20 ASCII digits that fit in a `u64`.
 /// Anything else (`abc`, an empty value, `5,6`, `-1`, ` 7`, a 21-digit
 /// number) is not a count, and the visit counts as a first one. The seed
-/// lesson's `int(request.COOKIES['count'])` crashed on all of these.
+/// lesson's `int(request.COOKIES['count'])` raises `ValueError` (a 500) on
+/// the first three; Python's `int()` takes `-1`, ` 7` and any number of
+/// digits, which this server refuses as well, to keep one simple rule.
 pub fn parse_count(value: &[u8]) -> Option<u64> {
     if value.is_empty() || value.len() > MAX_DIGITS || !value.iter().all(u8::is_ascii_digit) {
         return None;
