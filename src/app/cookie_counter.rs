@@ -7,12 +7,11 @@
 
 use super::count::{next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, Prose, prose};
 use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line, start_over};
 use crate::cookie::{self, SetCookie};
 use crate::http::response::Decimal;
 use crate::http::{Request, Response};
-use std::borrow::Cow;
 
 /// The cookie that carries the count.
 pub const COOKIE: &str = "count";
@@ -29,11 +28,11 @@ pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response
     };
     let count = next_count(previous);
     let value = Decimal::new(count);
-    let set_cookie = SetCookie::new(COOKIE, value.as_str());
-    response.set_cookie(&set_cookie);
+    // Written out once, for the header and for the picture.
+    let header = SetCookie::new(COOKIE, value.as_str()).to_string();
+    response.header("Set-Cookie", &header);
     no_store(response);
-    let header = set_cookie.to_string();
-    let exchange = picture(request, previous, invalid.is_some(), count, &header);
+    let exchange = picture(request, previous, invalid.is_some(), value.as_str(), &header);
     render(response, &pages::CountView { walk: routes::walk(PATH), count, invalid, exchange });
 }
 
@@ -43,40 +42,39 @@ fn picture<'a>(
     request: &Request<'_, 'a>,
     previous: Option<u64>,
     invalid: bool,
-    count: u64,
+    count: &'a str,
     header: &'a str,
 ) -> Exchange<'a> {
-    let mut sent = vec![echo::request_line(request)];
-    sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && parse_count(value).is_some()));
-    let (sent_note, read): (Cow<str>, Line) = match previous {
+    let sent = echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && parse_count(value).is_some());
+    let (sent_note, read) = match previous {
         Some(n) => (
-            format!("count={n} is what the previous response set (the server cannot tell whether anyone changed it).")
-                .into(),
-            Line::text("", format!("reads count = {n}, adds one")),
+            "The count the previous response set (the server cannot tell whether anyone changed it since).",
+            Line::text(prose!(""), format!("reads count = {n}, adds one")),
         ),
         None if invalid => (
-            "The count cookie holds no valid count: this counts as a first visit.".into(),
-            Line::text("", "finds no valid count: starts at 1"),
+            "The count cookie holds no valid count: this counts as a first visit.",
+            Line::prose(prose!("finds no valid count: starts at 1")),
         ),
         None => (
-            "No count cookie: a first visit, or a browser that does not keep cookies.".into(),
-            Line::text("", "finds no count: starts at 1"),
+            "No count cookie: a first visit, or a browser that does not keep cookies.",
+            Line::prose(prose!("finds no count: starts at 1")),
         ),
     };
     Exchange {
+        request: echo::request_line(request),
         sent,
-        sent_note,
+        sent_note: Prose::new(sent_note),
         server: vec![
             read,
-            Line::with_mark("", "the new count: ", count.to_string(), ""),
-            Line::text("", "keeps nothing"),
+            Line::with_mark(prose!(""), "the new count: ", count, ""),
+            Line::prose(prose!("keeps nothing")),
         ],
-        answered: vec![ok_line(), set_cookie_line(header)],
-        answer_note: format!(
-            "Your browser keeps count={count} until it closes (no Max-Age), and sends it back with every request to \
-             this site (Path=/)."
-        )
-        .into(),
+        status: ok_line(),
+        answered: vec![set_cookie_line(header)],
+        answer_note: prose!(
+            "Your browser keeps the new count until it closes (no Max-Age), and sends it back with every \
+                      request to this site (Path=/)."
+        ),
     }
 }
 

@@ -21,7 +21,7 @@
 //! cookie would not come back to every page.
 
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, prose};
 use super::{App, host, no_store, ok_line, pages, render, routes};
 use crate::cookie::{self, Rule, SetCookie};
 use crate::http::{Method, Request, Response, Status};
@@ -253,14 +253,15 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         })
         .collect();
     let masked = names.iter().any(|name| echo::is_masked(name));
-    let mut sent = vec![echo::request_line(request)];
-    sent.extend(echo::cookie_lines(request, |_, _| false));
+    let sent = echo::cookie_lines(request, |_, _| false);
     let exchange = Exchange {
+        request: echo::request_line(request),
         sent,
-        sent_note: "Every cookie your browser keeps for this host and this path, in one header.".into(),
-        server: vec![Line::text("", "lists them below"), Line::text("", "sets nothing: the forms below do")],
-        answered: vec![ok_line(), Line::text("", "(no Set-Cookie)")],
-        answer_note: "Nothing changes in your browser.".into(),
+        sent_note: prose!("Every cookie your browser keeps for this host and this path, in one header."),
+        server: vec![Line::prose(prose!("lists them below")), Line::prose(prose!("sets nothing: the forms below do"))],
+        status: ok_line(),
+        answered: vec![Line::prose(prose!("(no Set-Cookie)"))],
+        answer_note: prose!("Nothing changes in your browser."),
     };
     let page = pages::CookieLab { walk: routes::walk(PATH), cookies, masked, host: host(app, request), exchange };
     render(response, &page);

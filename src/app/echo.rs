@@ -9,7 +9,7 @@
 //! the page. Its value is cut to its first characters instead, enough to
 //! tell two ids apart.
 
-use super::exchange::Line;
+use super::exchange::{Line, Prose, RequestLine, prose};
 use super::sessions;
 use crate::cookie;
 use crate::http::Request;
@@ -92,16 +92,14 @@ fn masked_piece(piece: &[u8]) -> Cow<'_, str> {
 /// one line saying so.
 pub fn cookie_lines<'b>(request: &Request<'_, 'b>, marks: impl Fn(&[u8], &[u8]) -> bool) -> Vec<Line<'b>> {
     let mut marked = false;
-    let mut lines: Vec<Line<'b>> = request
-        .headers_named("cookie")
-        .map(|line| {
-            let found = if marked { None } else { marked_piece_range(line, &marks) };
-            marked |= found.is_some();
-            cookie_line(line, found)
-        })
-        .collect();
+    let mut lines = Vec::with_capacity(request.headers_named("cookie").count().max(1));
+    lines.extend(request.headers_named("cookie").map(|line| {
+        let found = if marked { None } else { marked_piece_range(line, &marks) };
+        marked |= found.is_some();
+        cookie_line(line, found)
+    }));
     if lines.is_empty() {
-        lines.push(Line::text("", "(no Cookie header)"));
+        lines.push(Line::prose(prose!("(no Cookie header)")));
     }
     lines
 }
@@ -123,9 +121,9 @@ fn marked_piece_range(line: &[u8], marks: &impl Fn(&[u8], &[u8]) -> bool) -> Opt
 
 fn cookie_line(line: &[u8], marked: Option<Range<usize>>) -> Line<'_> {
     match marked {
-        None => Line::text("Cookie: ", masked_cookie_text(line)),
+        None => Line::text(prose!("Cookie: "), masked_cookie_text(line)),
         Some(range) => Line::with_mark(
-            "Cookie: ",
+            prose!("Cookie: "),
             masked_cookie_text(&line[..range.start]),
             masked_cookie_text(&line[range.clone()]),
             masked_cookie_text(&line[range.end..]),
@@ -134,26 +132,32 @@ fn cookie_line(line: &[u8], marked: Option<Range<usize>>) -> Line<'_> {
 }
 
 /// The request line, `GET /count_view/ HTTP/1.1`, with nothing marked.
-pub fn request_line<'b>(request: &Request<'_, 'b>) -> Line<'b> {
-    Line::text("", format!("{} {} {}", request.method.as_str(), request.target, request.version.as_str()))
+pub fn request_line<'b>(request: &Request<'_, 'b>) -> RequestLine<'b> {
+    RequestLine {
+        method: request.method.as_str(),
+        before: request.target,
+        mark: "",
+        after: "",
+        version: request.version.as_str(),
+    }
 }
 
 /// The request line with one field of its query marked: the first
 /// `name=value` piece whose decoded name is `name` and whose decoded value
 /// `marks` picks (the one the page read), exactly as it was sent.
-pub fn request_line_marking<'b>(request: &Request<'_, 'b>, name: &str, marks: impl Fn(&str) -> bool) -> Line<'b> {
+pub fn request_line_marking<'b>(
+    request: &Request<'_, 'b>,
+    name: &str,
+    marks: impl Fn(&str) -> bool,
+) -> RequestLine<'b> {
+    let line = request_line(request);
     let query_start = request.target.len() - request.query.map_or(0, |q| q.len());
     let Some(range) = request.query.and_then(|query| field_range(query, name, marks)) else {
-        return request_line(request);
+        return line;
     };
     let target = request.target;
     let (start, end) = (query_start + range.start, query_start + range.end);
-    Line::with_mark(
-        "",
-        format!("{} {}", request.method.as_str(), &target[..start]),
-        &target[start..end],
-        format!("{} {}", &target[end..], request.version.as_str()),
-    )
+    RequestLine { before: &target[..start], mark: &target[start..end], after: &target[end..], ..line }
 }
 
 /// Where in a urlencoded text (a query or a form body) the first field
@@ -171,7 +175,7 @@ pub fn field_range(urlencoded: &str, name: &str, marks: impl Fn(&str) -> bool) -
 }
 
 /// A urlencoded text with one field marked (see [`field_range`]).
-pub fn marking_field<'b>(head: &'static str, text: &'b str, name: &str, marks: impl Fn(&str) -> bool) -> Line<'b> {
+pub fn marking_field<'b>(head: Prose, text: &'b str, name: &str, marks: impl Fn(&str) -> bool) -> Line<'b> {
     match field_range(text, name, marks) {
         Some(range) => Line::with_mark(head, &text[..range.start], &text[range.clone()], &text[range.end..]),
         None => Line::text(head, text),
@@ -258,9 +262,17 @@ mod tests {
         for (query, expected) in cases {
             assert_eq!(field_range(query, "count", valid), expected, "{query}");
         }
-        let line = with_cookies(&[], |r| shown(&request_line_marking(r, "count", |v| v == "1")));
+        let shown_line = |line: RequestLine| {
+            let target = if line.mark.is_empty() {
+                line.before.to_string()
+            } else {
+                format!("{}[{}]{}", line.before, line.mark, line.after)
+            };
+            format!("{} {target} {}", line.method, line.version)
+        };
+        let line = with_cookies(&[], |r| shown_line(request_line_marking(r, "count", |v| v == "1")));
         assert_eq!(line, "GET /a/?[count=1]&x=2 HTTP/1.1");
-        let line = with_cookies(&[], |r| shown(&request_line_marking(r, "count", |v| v == "9")));
+        let line = with_cookies(&[], |r| shown_line(request_line_marking(r, "count", |v| v == "9")));
         assert_eq!(line, "GET /a/?count=1&x=2 HTTP/1.1");
     }
 }

@@ -14,7 +14,7 @@
 
 use super::count::{next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, Prose, prose};
 use super::{App, ok_line, pages, render, routes};
 use crate::http::request::trim_ows;
 use crate::http::response::Decimal;
@@ -127,39 +127,51 @@ pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response
 /// This exchange: the tag that came (marked when it held the count), and
 /// the new one.
 fn picture<'a>(request: &Request<'_, 'a>, sent_tags: &[&'a [u8]], previous: Option<u64>, tag: &'a str) -> Exchange<'a> {
-    let mut sent = vec![echo::request_line(request)];
+    let mut sent = Vec::with_capacity(3);
     for value in sent_tags {
         let text = String::from_utf8_lossy(value);
         sent.push(if previous.is_some() {
-            Line::marked("If-None-Match: ", text)
+            Line::marked(prose!("If-None-Match: "), text)
         } else {
-            Line::text("If-None-Match: ", text)
+            Line::text(prose!("If-None-Match: "), text)
         });
     }
     if sent_tags.is_empty() {
-        sent.push(Line::text("", "(no If-None-Match)"));
+        sent.push(Line::prose(prose!("(no If-None-Match)")));
     }
     let (sent_note, read) = match previous {
         Some(n) => (
-            "The tag of the copy in your browser's cache: the ETag of the previous response.".into(),
-            Line::text("", format!("reads the tag as count {n}, adds one")),
+            "The tag of the copy in your browser's cache: the ETag of the previous response.",
+            Line::text(prose!(""), format!("reads the tag as count {n}, adds one")),
         ),
         None if !sent_tags.is_empty() => (
-            Cow::Borrowed("Not a tag this page gives out: this counts as a first visit."),
-            Line::text("", "finds no count in the tag: starts at 1"),
+            "Not a tag this page gives out: this counts as a first visit.",
+            Line::prose(prose!("finds no count in the tag: starts at 1")),
         ),
         None => (
-            "No copy in your browser's cache: a first visit (or a cleared cache, or a private window).".into(),
-            Line::text("", "finds no tag: starts at 1"),
+            "No copy in your browser's cache: a first visit (or a cleared cache, or a private window).",
+            Line::prose(prose!("finds no tag: starts at 1")),
         ),
     };
     Exchange {
+        request: echo::request_line(request),
         sent,
-        sent_note,
-        server: vec![read, Line::text("", "answers with a new page rather than 304 Not Modified"), Line::text("", "keeps nothing")],
-        answered: vec![ok_line(), Line::marked("ETag: ", tag), Line::text("Cache-Control: ", CACHE_CONTROL), Line::text("", "(no Set-Cookie)")],
-        answer_note: format!("Your browser keeps this page in its cache under ETag {tag}, and before using it again asks If-None-Match: {tag}.")
-            .into(),
+        sent_note: Prose::new(sent_note),
+        server: vec![
+            read,
+            Line::prose(prose!("answers with a new page rather than 304 Not Modified")),
+            Line::prose(prose!("keeps nothing")),
+        ],
+        status: ok_line(),
+        answered: vec![
+            Line::marked(prose!("ETag: "), tag),
+            Line::text(prose!("Cache-Control: "), CACHE_CONTROL),
+            Line::prose(prose!("(no Set-Cookie)")),
+        ],
+        answer_note: prose!(
+            "Your browser keeps this page in its cache with its ETag, and before using it again sends the tag back \
+             in If-None-Match."
+        ),
     }
 }
 

@@ -14,7 +14,7 @@
 
 use super::count::{count_field, next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, Prose, prose};
 use super::{App, ok_line, pages, render, routes};
 use crate::http::request::trim_ows;
 use crate::http::{HttpError, Method, Request, Response};
@@ -65,33 +65,38 @@ pub fn page(_app: &App, request: &Request, body: &[u8], response: &mut Response)
 /// This exchange: the body posted (its count marked), and the form sent
 /// back with the next count in its hidden field.
 fn picture<'a>(request: &Request<'_, 'a>, body: Option<&'a str>, previous: Option<u64>, count: u64) -> Exchange<'a> {
-    let mut sent = vec![echo::request_line(request)];
-    let sent_note: Cow<str> = match (body, previous) {
+    let mut sent = Vec::with_capacity(3);
+    let sent_note = match (body, previous) {
         (Some(body), previous) => {
-            sent.push(Line::text("Content-Type: ", "application/x-www-form-urlencoded"));
-            sent.push(Line::text("", ""));
-            sent.push(echo::marking_field("", body, "count", |v| parse_count(v.as_bytes()).is_some()));
+            sent.push(Line::text(prose!("Content-Type: "), "application/x-www-form-urlencoded"));
+            sent.push(Line::prose(prose!("")));
+            sent.push(echo::marking_field(prose!(""), body, "count", |v| parse_count(v.as_bytes()).is_some()));
             match previous {
-                Some(n) => format!("count={n} was in the form of the previous page, in its hidden field.").into(),
-                None => "The posted form holds no valid count: this counts as a first visit.".into(),
+                Some(_) => "The count the previous page held in its form, in a field it did not show.",
+                None => "The posted form holds no valid count: this counts as a first visit.",
             }
         }
-        (None, _) => "A GET: no form was posted, so this is a first visit.".into(),
+        (None, _) => "A GET: no form was posted, so this is a first visit.",
     };
     let read = match previous {
-        Some(n) => Line::text("", format!("reads count = {n} from the body, adds one")),
-        None => Line::text("", "finds no count: starts at 1"),
+        Some(n) => Line::text(prose!(""), format!("reads count = {n} from the body, adds one")),
+        None => Line::prose(prose!("finds no count: starts at 1")),
     };
     Exchange {
+        request: echo::request_line(request),
         sent,
-        sent_note,
-        server: vec![read, Line::text("", "writes the new count into the form"), Line::text("", "keeps nothing")],
-        answered: vec![
-            ok_line(),
-            Line::text("Cache-Control: ", CACHE_CONTROL),
-            Line::text("", "…"),
-            Line::with_mark("", "<input type=\"hidden\" name=\"count\" value=\"", count.to_string(), "\">"),
+        sent_note: Prose::new(sent_note),
+        server: vec![
+            read,
+            Line::prose(prose!("writes the new count into the form")),
+            Line::prose(prose!("keeps nothing")),
         ],
-        answer_note: format!("Press the button and your browser posts count={count}.").into(),
+        status: ok_line(),
+        answered: vec![
+            Line::text(prose!("Cache-Control: "), CACHE_CONTROL),
+            Line::prose(prose!("…")),
+            Line::with_mark(prose!(""), "<input type=\"hidden\" name=\"count\" value=\"", count.to_string(), "\">"),
+        ],
+        answer_note: prose!("Press the button and your browser posts the new count back."),
     }
 }

@@ -46,7 +46,7 @@ use crate::config::Config;
 use crate::cookie::SetCookie;
 use crate::http::{HttpError, Method, Request, Response, Status};
 use askama::Template;
-use exchange::Line;
+use exchange::{Line, prose};
 use routes::Body;
 use session_store::SessionStore;
 use signing::Signer;
@@ -159,14 +159,14 @@ fn start_over(response: &mut Response, what: &'static str, deleted: &SetCookie, 
 }
 
 /// The status line of a successful page, for the pictures.
-fn ok_line() -> Line<'static> {
-    Line::text("", Status::OK.status_line())
+fn ok_line() -> &'static str {
+    Status::OK.status_line()
 }
 
 /// A `Set-Cookie` line for the picture, its `name=value` marked.
 fn set_cookie_line(header: &str) -> Line<'_> {
     let (pair, attributes) = header.split_at(header.find(';').unwrap_or(header.len()));
-    Line::with_mark("Set-Cookie: ", "", pair, attributes)
+    Line::with_mark(prose!("Set-Cookie: "), "", pair, attributes)
 }
 
 /// Where the client reached this server, for the example commands on a

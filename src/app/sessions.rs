@@ -7,7 +7,7 @@
 //! memory), and a second server would need a shared store to see them.
 
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, Prose, prose};
 use super::session_store::{SessionKey, Visit};
 use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line};
 use crate::cookie::{self, SameSite, SetCookie};
@@ -64,34 +64,37 @@ fn picture<'a>(
     shown_id: &str,
     header: &'a str,
 ) -> Exchange<'a> {
-    let mut sent = vec![echo::request_line(request)];
+    let mut sent = Vec::with_capacity(3);
     let live = |value: &[u8]| SessionKey::parse(value) == Some(visit.key) && !visit.new;
     sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && live(value)));
     let (sent_note, found) = match (visit.new, rejected) {
         (false, _) => (
             "The id the previous response set. Only the id travels; the count stays on the server.",
-            Line::text("", format!("finds session {shown_id} in {STORE}: count {}", visit.count - 1)),
+            Line::text(prose!(""), format!("finds session {shown_id} in {STORE}: count {}", visit.count - 1)),
         ),
         (true, true) => (
             "A session id this server does not know (never issued, expired or forgotten): not adopted.",
-            Line::text("", format!("starts a new session with a new random id, {shown_id}")),
+            Line::text(prose!(""), format!("starts a new session with a new random id, {shown_id}")),
         ),
         (true, false) => (
             "No session id: a new visitor.",
-            Line::text("", format!("starts a new session with a random id, {shown_id}")),
+            Line::text(prose!(""), format!("starts a new session with a random id, {shown_id}")),
         ),
     };
     Exchange {
+        request: echo::request_line(request),
         sent,
-        sent_note: sent_note.into(),
+        sent_note: Prose::new(sent_note),
         server: vec![
             found,
-            Line::with_mark("", format!("keeps in {STORE}: {shown_id} → count "), visit.count.to_string(), ""),
+            Line::with_mark(prose!(""), format!("keeps in {STORE}: {shown_id} → count "), visit.count.to_string(), ""),
         ],
-        answered: vec![ok_line(), set_cookie_line(header)],
-        answer_note: "Your browser keeps the id (HttpOnly: out of reach of the page's scripts) and sends it back \
+        status: ok_line(),
+        answered: vec![set_cookie_line(header)],
+        answer_note: prose!(
+            "Your browser keeps the id (HttpOnly: out of reach of the page's scripts) and sends it back \
                       with every request; the count never leaves the server."
-            .into(),
+        ),
     }
 }
 

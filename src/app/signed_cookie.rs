@@ -8,7 +8,7 @@
 
 use super::count::next_count;
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, Prose, prose};
 use super::signing::Verdict;
 use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line, start_over};
 use crate::cookie::{self, SetCookie};
@@ -53,37 +53,38 @@ fn picture<'a>(
     count: u64,
     header: &'a str,
 ) -> Exchange<'a> {
-    let mut sent = vec![echo::request_line(request)];
+    let mut sent = Vec::with_capacity(3);
     let is_valid = |value: &[u8]| valid.is_some_and(|(_, valid)| valid == value);
     sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && is_valid(value)));
     let (sent_note, check) = match valid {
         Some((n, _)) => (
             "The number and code the previous response set.",
             Line::text(
-                "",
+                prose!(""),
                 format!("computes HMAC-SHA256(key, \"{COOKIE}={n}\"): it matches the code sent, so {n} is its own"),
             ),
         ),
         None if rejected => (
             "A signed_count whose code does not match its number: rejected.",
-            Line::text("", "computes the code for the number sent: it does not match, so the cookie is rejected"),
+            Line::prose(prose!("computes the code for the number sent: it does not match, so the cookie is rejected")),
         ),
-        None => ("No signed_count cookie: a first visit.", Line::text("", "finds no signed count: starts at 1")),
+        None => ("No signed_count cookie: a first visit.", Line::prose(prose!("finds no signed count: starts at 1"))),
     };
     Exchange {
+        request: echo::request_line(request),
         sent,
-        sent_note: sent_note.into(),
+        sent_note: Prose::new(sent_note),
         server: vec![
             check,
-            Line::with_mark("", "signs the new count, ", count.to_string(), ", with its key"),
-            Line::text("", "keeps nothing but the key"),
+            Line::with_mark(prose!(""), "signs the new count, ", count.to_string(), ", with its key"),
+            Line::prose(prose!("keeps nothing but the key")),
         ],
-        answered: vec![ok_line(), set_cookie_line(header)],
-        answer_note: format!(
-            "Your browser keeps the new cookie, {count} and its code, and sends it back; change the number before \
-             the dot and the code no longer matches."
-        )
-        .into(),
+        status: ok_line(),
+        answered: vec![set_cookie_line(header)],
+        answer_note: prose!(
+            "Your browser keeps the new number and its code, and sends them back; change the number before the \
+             dot and the code no longer matches."
+        ),
     }
 }
 

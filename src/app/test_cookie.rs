@@ -8,7 +8,7 @@
 //! refuses cookies" rather than "wrong password".
 
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, Prose, prose};
 use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line};
 use crate::cookie::{self, SetCookie};
 use crate::http::{Request, Response};
@@ -47,17 +47,18 @@ fn is_test_cookie(name: &[u8], value: &[u8]) -> bool {
 pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let header = set_test_cookie(response).to_string();
     no_store(response);
-    let mut sent = vec![echo::request_line(request)];
-    sent.extend(echo::cookie_lines(request, |_, _| false));
+    let sent = echo::cookie_lines(request, |_, _| false);
     let exchange = Exchange {
+        request: echo::request_line(request),
         sent,
-        sent_note: "Whatever your browser already kept for this site.".into(),
+        sent_note: prose!("Whatever your browser already kept for this site."),
         server: vec![
-            Line::text("", "cannot see whether your browser keeps cookies"),
-            Line::text("", "so it asks it to keep one"),
+            Line::prose(prose!("cannot see whether your browser keeps cookies")),
+            Line::prose(prose!("so it asks it to keep one")),
         ],
-        answered: vec![ok_line(), set_cookie_line(&header)],
-        answer_note: "If your browser keeps it, its next request here carries Cookie: testcookie=worked.".into(),
+        status: ok_line(),
+        answered: vec![set_cookie_line(&header)],
+        answer_note: prose!("If your browser keeps it, its next request here carries Cookie: testcookie=worked."),
     };
     render(response, &pages::TestCookie { walk: routes::walk(PATH), exchange });
 }
@@ -68,27 +69,34 @@ pub fn check(_app: &App, request: &Request, _body: &[u8], response: &mut Respons
     let other_cookies = cookie::pairs(request).any(|(name, value)| !is_test_cookie(name, value));
     let header = worked.then(|| delete_test_cookie(response).to_string());
     no_store(response);
-    let mut sent = vec![echo::request_line(request)];
-    sent.extend(echo::cookie_lines(request, is_test_cookie));
-    let mut answered = vec![ok_line()];
+    let sent = echo::cookie_lines(request, is_test_cookie);
+    let mut answered = Vec::with_capacity(1);
     let (sent_note, server, answer_note) = match &header {
         Some(header) => {
             answered.push(set_cookie_line(header));
             (
                 "The test cookie came back: the previous response set it, and your browser kept it.",
-                vec![Line::text("", "finds testcookie=worked: cookies work"), Line::text("", "deletes it")],
+                vec![Line::prose(prose!("finds testcookie=worked: cookies work")), Line::prose(prose!("deletes it"))],
                 "Your browser drops the test cookie: an empty value that expired in 1970.",
             )
         }
         None => {
-            answered.push(Line::text("", "(no Set-Cookie: nothing to delete)"));
+            answered.push(Line::prose(prose!("(no Set-Cookie: nothing to delete)")));
             (
                 "No test cookie came with this request.",
-                vec![Line::text("", "finds no testcookie=worked")],
+                vec![Line::prose(prose!("finds no testcookie=worked"))],
                 "Nothing changes in your browser.",
             )
         }
     };
-    let exchange = Exchange { sent, sent_note: sent_note.into(), server, answered, answer_note: answer_note.into() };
+    let exchange = Exchange {
+        request: echo::request_line(request),
+        sent,
+        sent_note: Prose::new(sent_note),
+        server,
+        status: ok_line(),
+        answered,
+        answer_note: Prose::new(answer_note),
+    };
     render(response, &pages::TestCookieCheck { walk: routes::walk(PATH), worked, other_cookies, exchange });
 }

@@ -9,10 +9,9 @@
 
 use super::count::{count_field, next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line};
+use super::exchange::{Exchange, Line, Prose, prose};
 use super::{App, no_store, ok_line, pages, render, routes};
 use crate::http::{Request, Response};
-use std::borrow::Cow;
 
 /// The page's path, for its place on the index and its links.
 const PATH: &str = "/url_count/";
@@ -28,31 +27,33 @@ pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response
     let count = next_count(previous);
     let next_link = format!("{PATH}?count={count}");
     no_store(response);
-    let sent_note: Cow<str> = match (previous, &invalid) {
-        (Some(n), _) => {
-            format!("count={n} is in the link the previous page gave out (or in one typed by hand).").into()
-        }
-        (None, Some(_)) => "The query holds no valid count: this counts as a first visit.".into(),
-        (None, None) => "No count in the URL: a first visit.".into(),
+    let sent_note = match (previous, &invalid) {
+        (Some(_), _) => "The count in the link the previous page gave out (or in one typed by hand).",
+        (None, Some(_)) => "The query holds no valid count: this counts as a first visit.",
+        (None, None) => "No count in the URL: a first visit.",
     };
     let read = match previous {
-        Some(n) => Line::text("", format!("reads count = {n} from the query, adds one")),
-        None => Line::text("", "finds no count in the query: starts at 1"),
+        Some(n) => Line::text(prose!(""), format!("reads count = {n} from the query, adds one")),
+        None => Line::prose(prose!("finds no count in the query: starts at 1")),
     };
     let exchange = Exchange {
-        sent: vec![echo::request_line_marking(request, "count", |v| parse_count(v.as_bytes()).is_some())],
-        sent_note,
-        server: vec![read, Line::text("", "writes the new count into the link"), Line::text("", "keeps nothing")],
-        answered: vec![
-            ok_line(),
-            Line::text("", "(no Set-Cookie)"),
-            Line::text("", "…"),
-            Line::with_mark("", "<a href=\"/url_count/?", format!("count={count}"), "\">Visit again</a>"),
+        request: echo::request_line_marking(request, "count", |v| parse_count(v.as_bytes()).is_some()),
+        sent: Vec::new(),
+        sent_note: Prose::new(sent_note),
+        server: vec![
+            read,
+            Line::prose(prose!("writes the new count into the link")),
+            Line::prose(prose!("keeps nothing")),
         ],
-        answer_note: format!(
-            "Follow the link and your browser asks for ?count={count}; type the address and the count is gone."
-        )
-        .into(),
+        status: ok_line(),
+        answered: vec![
+            Line::prose(prose!("(no Set-Cookie)")),
+            Line::prose(prose!("…")),
+            Line::with_mark(prose!(""), "<a href=\"/url_count/?", format!("count={count}"), "\">Visit again</a>"),
+        ],
+        answer_note: prose!(
+            "Follow the link and your browser sends the new count back; type the address and it is gone."
+        ),
     };
     render(response, &pages::UrlCount { walk: routes::walk(PATH), count, invalid, next_link, exchange });
 }
