@@ -695,8 +695,6 @@ def slug(path):
 def take_screenshots(browser, site, directory):
     """Every listed page, on a second visit, at each width."""
     os.makedirs(directory, exist_ok=True)
-    browser.delete_all_cookies()
-    browser.get(site.base + "/cookies/set?theme=dark&Max-Age=3600")
     second_visit = {
         "/url_count/": lambda: click_and_wait(browser, "link text", "Visit again"),
         "/form_count/": lambda: click_and_wait(browser, "css selector", 'form[action="/form_count/"] button'),
@@ -704,6 +702,10 @@ def take_screenshots(browser, site, directory):
     }
     for path in ["/"] + [path for path, _ in site.pages]:
         for width in WIDTHS:
+            # Each shot starts from the same cookies: a theme of the
+            # visitor's own, and the count of a second visit.
+            browser.delete_all_cookies()
+            browser.get(site.base + "/cookies/set?theme=dark&Max-Age=3600")
             browser.set_width(width)
             browser.get(site.base + path)
             second_visit.get(path, browser.refresh)()
