@@ -77,6 +77,7 @@ impl Broken {
 /// that part was.
 #[derive(Debug)]
 struct Refusal<'a> {
+    /// The rule.
     broken: Broken,
     /// "name", "value", "Path", ...
     part: &'static str,
@@ -91,14 +92,23 @@ fn refuse<'a>(broken: Broken, part: &'static str, value: &Cow<'a, str>) -> Refus
 /// The cookie a client asked for, each part as sent (percent-decoded).
 #[derive(Debug, Default)]
 struct Wanted<'a> {
+    /// The cookie's name, not yet checked.
     name: Cow<'a, str>,
+    /// Its value, not yet checked; empty if none came.
     value: Cow<'a, str>,
+    /// `Path`, if given; `/` is sent otherwise.
     path: Option<Cow<'a, str>>,
+    /// `Domain`, if given.
     domain: Option<Cow<'a, str>>,
+    /// `Max-Age`, as sent.
     max_age: Option<Cow<'a, str>>,
+    /// `Expires`, as sent.
     expires: Option<Cow<'a, str>>,
+    /// `Secure` came.
     secure: bool,
+    /// `HttpOnly` came.
     http_only: bool,
+    /// `SameSite`, as sent.
     same_site: Option<Cow<'a, str>>,
 }
 
