@@ -1,7 +1,7 @@
 //! `pagecount`: parse the options, build the configuration, run the server.
 
 use pagecount::config::Secret;
-use pagecount::{Config, Server};
+use pagecount::{App, Config, Server};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::process::ExitCode;
@@ -56,7 +56,8 @@ fn main() -> ExitCode {
 fn serve(config: Config) -> std::io::Result<()> {
     raise_file_limit(config.max_connections);
     let ephemeral_key = config.secret.is_none();
-    let server = Server::bind(config)?;
+    let app = App::new(&config).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let server = Server::bind(config, app)?;
     if ephemeral_key {
         eprintln!("pagecount: no PAGECOUNT_SECRET or --secret-file; signed cookies will not survive a restart");
     }
@@ -147,7 +148,8 @@ fn read_secret(file: Option<std::ffi::OsString>) -> Result<Option<Secret>, lexop
     Ok(Some(Secret(bytes)))
 }
 
-/// A duration in seconds, fractions allowed (`0.5`).
+/// A duration in seconds, fractions allowed (`0.5`). How long it may be
+/// is for `Config::validate` to say.
 fn seconds(value: std::ffi::OsString) -> Result<Duration, lexopt::Error> {
     use lexopt::ValueExt;
     let secs: f64 = value.parse()?;

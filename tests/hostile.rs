@@ -8,8 +8,8 @@
 //! The mutations come from a fixed seed, so a failure repeats; its message
 //! shows the input that caused it.
 
+use pagecount::http::conversation::Unobserved;
 use pagecount::http::{After, Context, Conversation, Response};
-use pagecount::log::AccessLog;
 use pagecount::{App, Config};
 
 /// Requests for every page, as a browser, curl or telnet would send them.
@@ -117,7 +117,7 @@ enum Delivery {
 /// Feeds `input` to one conversation as `delivery` says, as the server
 /// does, and gives everything it wrote.
 fn converse(app: &App, config: &Config, input: &[u8], delivery: Delivery, rng: &mut Rng) -> Vec<u8> {
-    let (mut response, mut out, mut log) = (Response::default(), Vec::new(), AccessLog::default());
+    let (mut response, mut out, mut log) = (Response::default(), Vec::new(), Unobserved);
     let mut conversation = Conversation::default();
     let mut held = Vec::new();
     let mut sent = 0;

@@ -19,6 +19,8 @@
 //! a time is decoded once, not again from the start on every read.
 
 use super::error::HttpError;
+use super::grammar;
+
 /// Header-line slots for a trailer section.
 const TRAILER_SLOTS: usize = 64;
 
@@ -102,8 +104,7 @@ impl ChunkedDecoder {
         if digits == 0 || !is_chunk_ext(&line[digits..]) {
             return Err(HttpError::BadChunk);
         }
-        let size = line[..digits].iter().try_fold(0u64, |n, &d| n.checked_mul(16)?.checked_add(hex_value(d)));
-        let size = size.ok_or(HttpError::BadChunk)?;
+        let size = grammar::hex(&line[..digits]).ok_or(HttpError::BadChunk)?;
         if size == 0 {
             self.state = State::Trailers;
         } else if size > (self.max_body - self.body.len()) as u64 {
@@ -136,11 +137,16 @@ impl ChunkedDecoder {
     }
 
     /// `trailer-section CRLF`: header-like lines, parsed and discarded.
+    /// Only what fits in the overhead limit is parsed, so a trailer too
+    /// long is refused as such whatever is wrong with it further on, and
+    /// the answer does not depend on how the bytes were split.
     fn trailers(&mut self, rest: &[u8]) -> Result<Option<usize>, HttpError> {
+        let budget = self.max_overhead - self.overhead;
+        let within = &rest[..rest.len().min(budget)];
         let mut fields = [httparse::EMPTY_HEADER; TRAILER_SLOTS];
-        match httparse::parse_headers(rest, &mut fields) {
+        match httparse::parse_headers(within, &mut fields) {
             Ok(httparse::Status::Complete((len, _))) => {
-                self.charge_overhead(len)?;
+                self.overhead += len;
                 // httparse also takes a bare LF as a line end; this does not.
                 if !ends_every_line_with_crlf(&rest[..len]) {
                     return Err(HttpError::BadChunk);
@@ -148,10 +154,8 @@ impl ChunkedDecoder {
                 self.state = State::Done;
                 Ok(Some(len))
             }
-            Ok(httparse::Status::Partial) => {
-                self.check_overhead(rest.len())?;
-                Ok(None)
-            }
+            Ok(httparse::Status::Partial) if rest.len() > budget => Err(HttpError::BodyTooLarge),
+            Ok(httparse::Status::Partial) => Ok(None),
             Err(httparse::Error::TooManyHeaders) => Err(HttpError::HeadTooLarge),
             Err(_) => Err(HttpError::BadChunk),
         }
@@ -174,9 +178,6 @@ impl ChunkedDecoder {
     }
 }
 
-/// `chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )`. The
-/// extensions mean nothing to this server; they are only checked to hold
-/// no control characters (no bare CR or LF) and to start with `;`.
 /// What may follow a chunk size: nothing, or extensions,
 /// `*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )`. Their
 /// inner grammar is not checked (they are ignored), but whitespace after a
@@ -184,14 +185,6 @@ impl ChunkedDecoder {
 fn is_chunk_ext(ext: &[u8]) -> bool {
     let after_bws = ext.trim_ascii_start();
     (ext.is_empty() || after_bws.first() == Some(&b';')) && ext.iter().all(|&b| b == b'\t' || b >= b' ' && b != 0x7f)
-}
-
-fn hex_value(digit: u8) -> u64 {
-    u64::from(match digit {
-        b'0'..=b'9' => digit - b'0',
-        b'a'..=b'f' => digit - b'a' + 10,
-        _ => digit - b'A' + 10,
-    })
 }
 
 fn ends_every_line_with_crlf(section: &[u8]) -> bool {

@@ -41,7 +41,7 @@ impl TestServer {
     }
 
     pub fn with_handler<H: Handler>(config: Config, handler: H) -> Self {
-        let server = Server::with_handler(config, handler).expect("bind 127.0.0.1:0");
+        let server = Server::bind(config, handler).expect("bind 127.0.0.1:0");
         let addr = server.local_addr().unwrap();
         let shutdown = server.shutdown_handle();
         let thread = Some(thread::spawn(move || server.run()));
