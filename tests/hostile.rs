@@ -8,8 +8,7 @@
 //! The mutations come from a fixed seed, so a failure repeats; its message
 //! shows the input that caused it.
 
-use pagecount::http::conversation::Unobserved;
-use pagecount::http::{After, Context, Conversation, Response};
+use pagecount::http::{After, Context, Conversation, Response, Unobserved};
 use pagecount::{App, Config};
 
 /// Requests for every page, as a browser, curl or telnet would send them.

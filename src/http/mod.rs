@@ -9,16 +9,16 @@
 //! request). Nothing here touches a socket or a clock: that is `server`'s
 //! part.
 
-pub mod chunked;
-pub mod conversation;
-pub mod date;
-pub mod error;
-pub mod framing;
-pub mod grammar;
-pub mod request;
-pub mod response;
+pub(crate) mod chunked;
+pub(crate) mod conversation;
+pub(crate) mod date;
+pub(crate) mod error;
+pub(crate) mod framing;
+pub(crate) mod grammar;
+pub(crate) mod request;
+pub(crate) mod response;
 
-pub use conversation::{Advance, After, Context, Conversation, Handler, Observer, Phase};
+pub use conversation::{Advance, After, Context, Conversation, Handler, Observer, Phase, Unobserved};
 pub use date::HttpDate;
 pub use error::HttpError;
 pub use request::{Method, Request, Version};
