@@ -199,6 +199,27 @@ fn run_on_echo(server: &TestServer, delivery: Delivery, context: &str, steps: &[
     }
 }
 
+/// Sends each step to pagecount's own pages while the connection stays
+/// open. Their answers differ from the echo page's: they read no body at
+/// `/`, so a POST there is answered 405 before its body is looked at, and
+/// the body is then skipped if it is all there and well-formed, or the
+/// connection closed if not. Either way no answer is a 500, and nothing
+/// of a body may be answered as a request: the connection ends closed, or
+/// in step.
+fn run_on_app(server: &TestServer, delivery: Delivery, context: &str, steps: &[Vec<u8>]) {
+    let mut client = server.client();
+    for step in steps {
+        delivery.send(&mut client, step);
+        let response = answer_to(&mut client, step);
+        assert!(response.status != 500, "{context}: {}", response.text());
+        if response.closes() {
+            assert!(client.read_to_close().is_empty(), "{context}: nothing follows a closing answer");
+            return;
+        }
+    }
+    check_in_step_with_app(&mut client, context);
+}
+
 // Http11Probe's grading.
 
 /// Http11Probe's grades.
@@ -571,25 +592,10 @@ fn http11probe_smuggling_verdicts_are_the_grades_of_the_stated_answers() {
 
 #[test]
 fn http11probe_smuggling_probes_leave_the_real_pages_in_step_or_closed() {
-    // pagecount's own pages read no body at `/`: a POST there is answered
-    // 405 before its body is looked at, and the body is skipped if it is
-    // all there and well-formed, or the connection closed if not. Either
-    // way, nothing of the body may be answered as a request.
     let server = TestServer::start();
     for probe in smuggling_probes() {
-        let mut client = server.client();
-        let mut open = true;
-        for step in &probe.steps {
-            let response = answer_to(client.send(step), step);
-            assert!(response.status != 500, "{}: {}", probe.id, response.text());
-            if response.closes() {
-                assert!(client.read_to_close().is_empty(), "{}: nothing follows a closing answer", probe.id);
-                open = false;
-                break;
-            }
-        }
-        if open {
-            check_in_step_with_app(&mut client, probe.id);
+        for delivery in [Delivery::Whole, Delivery::ByteByByte] {
+            run_on_app(&server, delivery, probe.id, &probe.steps);
         }
     }
 }
@@ -886,26 +892,48 @@ fn go_vectors() -> Vec<ChunkedVector> {
     ]
 }
 
-/// Sends each vector, whole and byte by byte, and checks pagecount's answer
-/// and the note.
+/// A head for pagecount's form page, which reads a posted body and shows
+/// it: the real pages must decode (or refuse) each vector as the echo page
+/// does.
+const FORM_HEAD: &[u8] = b"POST /form_count/ HTTP/1.1\r\nHost: localhost:8080\r\n\
+    Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+/// Posts `vector` to the form page and checks it is refused as stated, or
+/// decoded into the stated body (shown on the page), with the connection
+/// still in step.
+fn check_on_form_page(app: &TestServer, delivery: Delivery, vector: &ChunkedVector) {
+    let request = [FORM_HEAD, &vector.body].concat();
+    let mut client = app.client();
+    delivery.send(&mut client, &request);
+    let response = answer_to(&mut client, &request);
+    let context = vector.source;
+    match &vector.ours {
+        Refused(status) => {
+            assert_eq!(response.status, *status, "{context}: {}", response.text());
+            assert!(response.closes(), "{context}: a refusal closes the connection");
+            assert!(client.read_to_close().is_empty(), "{context}: nothing follows a refusal");
+        }
+        Answer::Echoed(body) => {
+            assert_eq!(response.status, 200, "{context}: {}", response.text());
+            let shown = format!("<pre>{}</pre>", escaped(&String::from_utf8_lossy(body)));
+            assert!(response.text().contains(&shown), "{context}: the form page shows {shown}");
+            check_in_step_with_app(&mut client, context);
+        }
+    }
+}
+
+/// Checks each vector's note, then sends it whole and byte by byte to the
+/// echo page and to the form page.
 fn check_chunked_vectors(vectors: &[ChunkedVector]) {
-    let server = echo_server();
+    let (echo, app) = (echo_server(), TestServer::start());
     for vector in vectors {
-        assert_eq!(
-            agrees(vector),
-            vector.note.is_empty(),
-            "{}: a note if and only if pagecount differs",
-            vector.source
-        );
+        let differs = !agrees(vector);
+        assert_eq!(differs, !vector.note.is_empty(), "{}: a note if and only if pagecount differs", vector.source);
         let request = [CHUNKED_HEAD, &vector.body].concat();
+        let answer = std::slice::from_ref(&vector.ours);
         for delivery in [Delivery::Whole, Delivery::ByteByByte] {
-            run_on_echo(
-                &server,
-                delivery,
-                vector.source,
-                std::slice::from_ref(&request),
-                std::slice::from_ref(&vector.ours),
-            );
+            run_on_echo(&echo, delivery, vector.source, std::slice::from_ref(&request), answer);
+            check_on_form_page(&app, delivery, vector);
         }
     }
 }
