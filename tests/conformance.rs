@@ -764,7 +764,7 @@ fn check_listing(page: &str, request: &[u8], pairs: &[(&str, &str)], id: &str) {
 }
 
 #[test]
-fn http11probe_cookie_probes_are_refused_or_shown_as_parsed_and_escaped() {
+fn http11probe_cookie_probes_are_refused_or_listed_as_parsed() {
     let probes = cookie_probes();
     assert_eq!(probes.len(), 12, "every probe of CookieSuite.cs");
     let server = TestServer::start();
@@ -944,6 +944,6 @@ fn h11_chunked_reader_vectors_and_cve_2025_43859_get_the_stated_answers() {
 }
 
 #[test]
-fn go_cve_2025_22871_bare_lf_in_a_chunk_line_is_refused() {
+fn go_cve_2025_22871_bare_lf_in_a_chunk_line_is_refused_and_extensions_are_ignored() {
     check_chunked_vectors(&go_vectors());
 }
