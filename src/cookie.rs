@@ -145,6 +145,9 @@ impl Response {
 }
 
 #[cfg(test)]
+mod conformance;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::request::{Parsed, parse};

@@ -178,13 +178,35 @@ impl ChunkedDecoder {
     }
 }
 
-/// What may follow a chunk size: nothing, or extensions,
-/// `*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )`. Their
-/// inner grammar is not checked (they are ignored), but whitespace after a
-/// size is allowed only before a `;`, and no control character anywhere.
-fn is_chunk_ext(ext: &[u8]) -> bool {
-    let after_bws = ext.trim_ascii_start();
-    (ext.is_empty() || after_bws.first() == Some(&b';')) && ext.iter().all(|&b| b == b'\t' || b >= b' ' && b != 0x7f)
+/// ```text
+/// chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+/// chunk-ext-name = token
+/// chunk-ext-val  = token / quoted-string
+/// ```
+/// RFC 9112 §7.1.1: what may follow a chunk size. The extensions mean
+/// nothing to this server and are ignored, as the RFC requires, but their
+/// grammar is checked: a reader that skips to the line end and one that
+/// parses the extension must never disagree about where the data starts.
+/// Whitespace after the size is allowed only before a `;`.
+fn is_chunk_ext(mut ext: &[u8]) -> bool {
+    while !ext.is_empty() {
+        let Some(rest) = grammar::skip_ows(ext).strip_prefix(b";") else { return false };
+        let rest = grammar::skip_ows(rest);
+        let name = grammar::token_len(rest);
+        if name == 0 {
+            return false;
+        }
+        ext = &rest[name..];
+        if let Some(value) = grammar::skip_ows(ext).strip_prefix(b"=") {
+            let value = grammar::skip_ows(value);
+            let len = grammar::quoted_string_len(value).unwrap_or_else(|| grammar::token_len(value));
+            if len == 0 {
+                return false;
+            }
+            ext = &value[len..];
+        }
+    }
+    true
 }
 
 fn ends_every_line_with_crlf(section: &[u8]) -> bool {
@@ -211,6 +233,7 @@ mod tests {
             (b"0000000000000000000003\r\nabc\r\n0\r\n\r\n", b"abc"),
             (b"3;name=value\r\nabc\r\n0\r\n\r\n", b"abc"),
             (b"3 ; name=\"quoted value\"\r\nabc\r\n0\r\n\r\n", b"abc"),
+            (b"3;a;b=1 ; c = \"x\\\"y\"\r\nabc\r\n0\r\n\r\n", b"abc"),
             (b"3\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n", b"abc"),
         ];
         for (encoded, body) in cases {
@@ -241,6 +264,11 @@ mod tests {
             (b"5\t\r\n", BadChunk),
             (b"5;a\rb\r\n", BadChunk),
             (b"5;a\x00\r\n", BadChunk),
+            (b"5;\r\n", BadChunk),
+            (b"5;bad[=x\r\n", BadChunk),
+            (b"5;a=\r\n", BadChunk),
+            (b"5;a=\"open\r\n", BadChunk),
+            (b"5;a=b \r\n", BadChunk),
             (b"10000000000000000\r\n", BadChunk),
             (b"0\r\nX-Trailer: 1\n\r\n", BadChunk),
             (b"0\r\nX-Trailer 1\r\n\r\n", BadChunk),

@@ -35,13 +35,48 @@ pub fn is_token(bytes: &[u8]) -> bool {
     !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
 }
 
+/// The length of the token at the start of `bytes` (0 if none).
+pub fn token_len(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|&&b| is_tchar(b)).count()
+}
+
+/// ```text
+/// quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
+/// qdtext        = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+/// quoted-pair   = "\" ( HTAB / SP / VCHAR / obs-text )
+/// ```
+/// RFC 9110 §5.6.4: the length of the quoted string at the start of
+/// `bytes`, quotes included, if one is there and ends.
+pub fn quoted_string_len(bytes: &[u8]) -> Option<usize> {
+    let is_text = |b: u8| b == b'\t' || b == b' ' || b.is_ascii_graphic() || b >= 0x80;
+    if bytes.first() != Some(&b'"') {
+        return None;
+    }
+    let mut i = 1;
+    loop {
+        match *bytes.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' if bytes.get(i + 1).is_some_and(|&b| is_text(b)) => i += 2,
+            b'\\' => return None,
+            b if is_text(b) => i += 1,
+            _ => return None,
+        }
+    }
+}
+
 /// ```text
 /// OWS = *( SP / HTAB )
+/// BWS = OWS            ; "bad" whitespace, allowed but never sent
 /// ```
 /// RFC 9110 §5.6.3: optional whitespace, allowed around field values and
 /// list elements. True for a byte that may be part of it.
 pub fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'
+}
+
+/// Skips [`OWS`](is_ows) (or `BWS`) at the start.
+pub fn skip_ows(bytes: &[u8]) -> &[u8] {
+    &bytes[bytes.iter().take_while(|&&b| is_ows(b)).count()..]
 }
 
 /// Strips [`OWS`](is_ows) from both ends.
@@ -252,6 +287,21 @@ mod tests {
             (b"user@host", false),
         ] {
             assert_eq!(is_host(host), valid, "{host:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_strings() {
+        for (bytes, len) in [
+            (&b"\"\" rest"[..], Some(2)),
+            (b"\"a b\"", Some(5)),
+            (b"\"a\\\"b\";x", Some(6)),
+            (b"\"open", None),
+            (b"\"a\rb\"", None),
+            (b"\"a\\", None),
+            (b"plain", None),
+        ] {
+            assert_eq!(quoted_string_len(bytes), len, "{bytes:?}");
         }
     }
 

@@ -13,8 +13,8 @@
 //!   have: nothing a client sent becomes markup;
 //! - the same bytes get the same answers however they were split.
 
-use pagecount::http::{After, Context, Conversation, Handler, Response, Unobserved};
 use pagecount::Config;
+use pagecount::http::{After, Context, Conversation, Handler, Response, Unobserved};
 use std::collections::BTreeSet;
 
 /// A final response: its status code, and whether it closed the connection.

@@ -20,9 +20,9 @@
 //!
 //! The vectors are transcribed (they are data); no peer code is copied.
 
-use pagecount::cookie;
-use pagecount::http::Request;
-use pagecount::http::request::{Parsed, parse};
+use crate::cookie;
+use crate::http::Request;
+use crate::http::request::{Parsed, parse};
 use std::collections::BTreeMap;
 use std::mem::MaybeUninit;
 
