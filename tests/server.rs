@@ -200,6 +200,7 @@ fn trace_prints_both_heads() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn sigterm_and_sigint_stop_the_binary_with_status_zero() {
     for signal in ["TERM", "INT"] {

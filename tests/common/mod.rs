@@ -274,6 +274,7 @@ impl Binary {
     }
 
     /// Sends a signal with the `kill` command.
+    #[cfg(unix)]
     pub fn signal(&self, name: &str) {
         let status = Command::new("kill").args(["-s", name, &self.child.id().to_string()]).status().unwrap();
         assert!(status.success(), "kill -s {name} failed");
