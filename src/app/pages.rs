@@ -133,7 +133,7 @@ pub struct SessionCount<'a> {
     pub lifetime: String,
     /// Which kind of store keeps the session, for what that means.
     pub store: StoreKind,
-    /// Where the store is: "this server's memory", "the SQLite file
+    /// Where the store is: "the memory of this process", "the SQLite file
     /// sessions.db", "Redis at 127.0.0.1:6379, database 0".
     pub place: &'a str,
     /// This server's `--name`, for the footer; `None` when not given.

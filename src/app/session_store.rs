@@ -172,8 +172,8 @@ pub struct SessionStore {
     backend: Backend,
     /// A session unused for this long is gone.
     ttl: Duration,
-    /// Where the sessions live, in words: "this server's memory", "the
-    /// SQLite file sessions.db", "Redis at 127.0.0.1:6379, database 0".
+    /// Where the sessions live, in words: "the memory of this process",
+    /// "the SQLite file sessions.db", "Redis at 127.0.0.1:6379, database 0".
     place: String,
     /// For the stores outside the process: whether they failed a moment
     /// ago, and so are not to be asked yet.
@@ -229,7 +229,7 @@ impl SessionStore {
         let (backend, place) = match &config.sessions {
             SessionStorage::Memory => (
                 Backend::Memory(MemoryStore::new(config.session_ttl, config.max_sessions)),
-                "this server's memory".into(),
+                "the memory of this process".into(),
             ),
             SessionStorage::Sqlite(path) => {
                 let store = SqliteStore::open(path, config)?;
