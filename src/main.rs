@@ -21,7 +21,7 @@ Options:
   --idle-timeout SECS      time a keep-alive connection may wait [default: 60]
   --write-timeout SECS     time for the client to take a response [default: 30]
   --session-ttl SECS       time a server-side session lives unused [default: 1209600, two weeks]
-  --max-sessions N         server-side sessions kept at once [default: 100000]
+  --max-sessions N         sessions kept at once, in memory or SQLite [default: 100000]
   --sessions STORE         where server-side sessions live [default: memory]:
                              memory                  this process; lost on restart
                              sqlite:PATH             a SQLite file, shared on this host

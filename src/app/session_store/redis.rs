@@ -98,7 +98,7 @@ impl RedisStore {
         let taken = self.lock_idle().pop();
         let mut connection = match taken {
             Some(connection) => connection,
-            None => self.connect().map_err(failure)?,
+            None => self.connect().map_err(|e| self.failure(e))?,
         };
         match commands(&mut connection) {
             Ok(answer) => {
@@ -109,7 +109,7 @@ impl RedisStore {
                 // Closed outside the lock: closing a socket is a system call.
                 let stale = std::mem::take(&mut *self.lock_idle());
                 drop(stale);
-                Err(failure(e))
+                Err(self.failure(e))
             }
         }
     }
@@ -119,6 +119,15 @@ impl RedisStore {
         connection.set_read_timeout(Some(self.timeout))?;
         connection.set_write_timeout(Some(self.timeout))?;
         Ok(connection)
+    }
+
+    /// What went wrong, in words for the log.
+    fn failure(&self, e: redis::RedisError) -> Failure {
+        if e.is_timeout() {
+            Failure::Store(format!("no answer within {:?}", self.timeout))
+        } else {
+            Failure::Store(e.to_string())
+        }
     }
 
     fn lock_idle(&self) -> MutexGuard<'_, Vec<Connection>> {
@@ -190,10 +199,6 @@ fn key_name(key: SessionKey) -> String {
     name.extend_from_slice(KEY_PREFIX.as_bytes());
     hex::encode_into(key.as_bytes(), &mut name);
     String::from_utf8(name).expect("the prefix and hex digits are ASCII")
-}
-
-fn failure(e: redis::RedisError) -> Failure {
-    Failure::Store(e.to_string())
 }
 
 #[cfg(test)]
