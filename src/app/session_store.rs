@@ -50,8 +50,8 @@
 
 mod memory;
 mod outage;
-pub mod redis;
-pub mod sqlite;
+mod redis;
+mod sqlite;
 
 use self::memory::MemoryStore;
 use self::outage::Outage;
