@@ -14,6 +14,15 @@ use std::time::Duration;
 /// one slot per line on the stack, so the slot array has a fixed size.
 pub const HEADER_SLOTS: usize = 256;
 
+/// The longest any connection timeout may be set to: a day. Far past what
+/// a server needs, and far short of what would overflow the clock
+/// arithmetic (`--header-timeout 1e19` once made every worker panic).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The longest a session may live: 400 days, the most any browser keeps
+/// a cookie (RFC 6265bis §5.5 tells browsers to cap `Max-Age` there).
+pub const MAX_SESSION_TTL: Duration = Duration::from_secs(400 * 24 * 60 * 60);
+
 /// A secret key. Its `Debug` does not print it, so a logged configuration
 /// does not leak it.
 #[derive(Clone)]
@@ -98,6 +107,11 @@ pub struct Config {
     /// which carry no content and so are bounded apart from it. Default is
     /// 8 KiB.
     pub max_chunked_overhead: usize,
+    /// Bytes the kernel may hold for one connection of answers its client
+    /// has not read yet (the socket's `SO_SNDBUF`, which Linux doubles for
+    /// its bookkeeping). Without a fixed size, Linux grows it toward 4 MB
+    /// for a client that reads slowly. Default is 64 KiB.
+    pub send_buffer: usize,
     /// Bytes of responses queued for one connection before the server stops
     /// reading its pipelined requests, so a client that sends faster than
     /// it reads cannot make the server buffer without bound. Default is
@@ -172,6 +186,7 @@ impl Default for Config {
             max_headers: 64,
             max_body_bytes: 64 * 1024,
             max_chunked_overhead: 8 * 1024,
+            send_buffer: 64 * 1024,
             max_pending_output: 64 * 1024,
             header_timeout: Duration::from_secs(60),
             body_timeout: Duration::from_secs(60),
@@ -209,6 +224,9 @@ impl Config {
         if self.max_sessions == 0 {
             return Err("max_sessions must be at least 1".into());
         }
+        if self.send_buffer < 4096 {
+            return Err("send_buffer must be at least 4096 bytes".into());
+        }
         if let Some(name) = &self.name {
             check_name(name)?;
         }
@@ -220,17 +238,22 @@ impl Config {
             ("body timeout", self.body_timeout),
             ("idle timeout", self.idle_timeout),
             ("write timeout", self.write_timeout),
-            ("session ttl", self.session_ttl),
+            ("linger", self.linger),
+            ("shutdown grace", self.shutdown_grace),
             ("store timeout", self.store_timeout),
             ("store backoff", self.store_backoff),
         ];
-        match timeouts.iter().find(|(_, t)| t.is_zero()) {
-            Some((name, _)) => Err(format!("{name} must be more than zero")),
-            None => Ok(()),
+        for (name, timeout) in timeouts {
+            if timeout.is_zero() || timeout > MAX_TIMEOUT {
+                return Err(format!("the {name} must be more than zero and at most a day (86400 seconds)"));
+            }
         }
+        if self.session_ttl.is_zero() || self.session_ttl > MAX_SESSION_TTL {
+            return Err("the session ttl must be more than zero and at most 400 days (34560000 seconds)".into());
+        }
+        Ok(())
     }
 }
-
 /// A server name fit for a header and a page: 1 to [`MAX_NAME_BYTES`]
 /// letters, digits, `-`, `_` or `.`.
 fn check_name(name: &str) -> Result<(), String> {
@@ -355,6 +378,28 @@ impl fmt::Debug for RedisAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_duration_is_bounded() {
+        assert_eq!(Config::default().validate(), Ok(()));
+        let day = MAX_TIMEOUT;
+        let too_long = day + Duration::from_nanos(1);
+        let bad = [
+            Config { header_timeout: too_long, ..Config::default() },
+            Config { body_timeout: Duration::ZERO, ..Config::default() },
+            Config { idle_timeout: Duration::MAX, ..Config::default() },
+            Config { write_timeout: too_long, ..Config::default() },
+            Config { linger: Duration::ZERO, ..Config::default() },
+            Config { shutdown_grace: too_long, ..Config::default() },
+            Config { session_ttl: MAX_SESSION_TTL + Duration::from_secs(1), ..Config::default() },
+        ];
+        for config in bad {
+            assert!(config.validate().is_err(), "{config:?}");
+        }
+        let longest =
+            Config { header_timeout: day, idle_timeout: day, session_ttl: MAX_SESSION_TTL, ..Config::default() };
+        assert_eq!(longest.validate(), Ok(()));
+    }
 
     fn redis(host: &str, port: u16, db: i64) -> SessionStorage {
         SessionStorage::Redis(RedisAddress { host: host.into(), port, db, username: None, password: None })

@@ -1,9 +1,7 @@
 //! `pagecount`: parse the options, build the configuration, run the server.
 
 use pagecount::config::Secret;
-use pagecount::{Config, Server};
-use signal_hook::consts::{SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
+use pagecount::{App, Config, Server};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -61,38 +59,43 @@ fn main() -> ExitCode {
     }
 }
 
-/// Binds, prints where, stops gracefully on SIGINT or SIGTERM (and at once
-/// on a second one).
+/// Binds, prints where, stops gracefully on Ctrl-C (and on Unix on
+/// SIGTERM and SIGHUP too), and at once on a second one.
 fn serve(config: Config) -> std::io::Result<()> {
     raise_file_limit(config.max_connections);
     let ephemeral_key = config.secret.is_none();
-    let server = Server::bind(config)?;
+    let app = App::new(&config).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let server = Server::bind(config, app)?;
     if ephemeral_key {
         eprintln!("pagecount: no PAGECOUNT_SECRET or --secret-file; signed cookies will not survive a restart");
     }
     let shutdown = server.shutdown_handle();
-    let mut signals = Signals::new([SIGINT, SIGTERM])?;
-    std::thread::Builder::new().name("signals".into()).spawn(move || {
-        let mut received = signals.forever();
-        if received.next().is_some() {
-            shutdown.shut_down();
-        }
-        if received.next().is_some() {
+    let mut asked_before = false;
+    ctrlc::set_handler(move || {
+        if std::mem::replace(&mut asked_before, true) {
             std::process::exit(130);
         }
-    })?;
+        shutdown.shut_down();
+    })
+    .map_err(std::io::Error::other)?;
     println!("Listening on http://{}/", server.local_addr()?);
     server.run()
 }
 
 /// Open files the server needs besides its connections: the listener, the
 /// pollers, their wakers, stdio.
+#[cfg(unix)]
 const FILES_BESIDES_CONNECTIONS: u64 = 64;
 
 /// Every connection is an open file, and many systems let a process open
 /// only 1024 by default. Raise the soft limit toward the connection cap (as
 /// Go's runtime does at start), so that the cap, not the operating system,
 /// decides when new connections are turned away; say so if it cannot.
+/// Windows has no such limit on sockets.
+#[cfg(not(unix))]
+fn raise_file_limit(_max_connections: usize) {}
+
+#[cfg(unix)]
 fn raise_file_limit(max_connections: usize) {
     let wanted = max_connections as u64 + FILES_BESIDES_CONNECTIONS;
     match rlimit::increase_nofile_limit(wanted) {
@@ -169,7 +172,8 @@ fn key(bytes: Vec<u8>) -> Secret {
     Secret(bytes)
 }
 
-/// A duration in seconds, fractions allowed (`0.5`).
+/// A duration in seconds, fractions allowed (`0.5`). How long it may be
+/// is for `Config::validate` to say.
 fn seconds(value: std::ffi::OsString) -> Result<Duration, lexopt::Error> {
     use lexopt::ValueExt;
     let secs: f64 = value.parse()?;

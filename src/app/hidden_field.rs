@@ -8,7 +8,7 @@
 
 use super::count::{count_field, next_count};
 use super::{App, no_store, pages, render};
-use crate::http::request::trim_ows;
+use crate::http::grammar::trim_ows;
 use crate::http::{HttpError, Method, Request, Response};
 
 /// The only body this page reads (RFC 9110 §8.3: the media type is

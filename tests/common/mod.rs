@@ -41,7 +41,7 @@ impl TestServer {
     }
 
     pub fn with_handler<H: Handler>(config: Config, handler: H) -> Self {
-        let server = Server::with_handler(config, handler).expect("bind 127.0.0.1:0");
+        let server = Server::bind(config, handler).expect("bind 127.0.0.1:0");
         let addr = server.local_addr().unwrap();
         let shutdown = server.shutdown_handle();
         let thread = Some(thread::spawn(move || server.run()));
@@ -274,6 +274,7 @@ impl Binary {
     }
 
     /// Sends a signal with the `kill` command.
+    #[cfg(unix)]
     pub fn signal(&self, name: &str) {
         let status = Command::new("kill").args(["-s", name, &self.child.id().to_string()]).status().unwrap();
         assert!(status.success(), "kill -s {name} failed");
