@@ -141,9 +141,10 @@ pub struct Config {
     /// Time a server-side session may go unused before it is dropped.
     /// Default is two weeks, as Django's `SESSION_COOKIE_AGE`.
     pub session_ttl: Duration,
-    /// Most server-side sessions kept at once; past it, the one unused
-    /// longest is dropped, so a flood of new clients costs bounded memory.
-    /// Default is 100 000 (about 15 MB).
+    /// Most server-side sessions kept at once in memory or in a SQLite
+    /// file; past it, the one unused longest is dropped, so a flood of new
+    /// clients costs bounded memory (Redis is bounded by its own
+    /// `maxmemory`). Default is 100 000 (about 15 MB in memory).
     pub max_sessions: usize,
     /// Where server-side sessions are kept. Default is memory.
     pub sessions: SessionStorage,
