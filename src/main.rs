@@ -19,8 +19,18 @@ Options:
   --idle-timeout SECS      time a keep-alive connection may wait [default: 60]
   --write-timeout SECS     time for the client to take a response [default: 30]
   --session-ttl SECS       time a server-side session lives unused [default: 1209600, two weeks]
-  --max-sessions N         server-side sessions kept at once [default: 100000]
+  --max-sessions N         sessions kept at once, in memory or SQLite [default: 100000]
+  --sessions STORE         where server-side sessions live [default: memory]:
+                             memory                  this process; lost on restart
+                             sqlite:PATH             a SQLite file, shared on this host
+                             redis://HOST:PORT[/DB]  a Redis server, shared by any host
+  --store-timeout SECS     longest wait for SQLite or Redis; past it, the session
+                           page answers 503 [default: 0.25]
   --secret-file PATH       key that signs the signed-count cookie (at least 16 bytes)
+  --old-secret-file PATH   an earlier key: cookies it signed are still accepted and
+                           signed anew with the current key (repeatable)
+  --name NAME              this server's name, shown on every page and sent as
+                           Served-By (letters, digits, '-', '_', '.')
   --trace                  print every request and response head
   --quiet                  print no access log
   -h, --help               print this help
@@ -104,6 +114,7 @@ fn parse_args() -> Result<Option<Config>, lexopt::Error> {
     use lexopt::prelude::*;
     let mut config = Config::default();
     let mut secret_file = None;
+    let mut old_secret_files = Vec::new();
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
         match arg {
@@ -116,7 +127,11 @@ fn parse_args() -> Result<Option<Config>, lexopt::Error> {
             Long("write-timeout") => config.write_timeout = seconds(parser.value()?)?,
             Long("session-ttl") => config.session_ttl = seconds(parser.value()?)?,
             Long("max-sessions") => config.max_sessions = parser.value()?.parse()?,
+            Long("sessions") => config.sessions = parser.value()?.string()?.parse()?,
+            Long("store-timeout") => config.store_timeout = seconds(parser.value()?)?,
             Long("secret-file") => secret_file = Some(parser.value()?),
+            Long("old-secret-file") => old_secret_files.push(parser.value()?),
+            Long("name") => config.name = Some(parser.value()?.string()?),
             Long("trace") => config.trace = true,
             Long("quiet") => config.access_log = false,
             Short('h') | Long("help") => {
@@ -131,23 +146,30 @@ fn parse_args() -> Result<Option<Config>, lexopt::Error> {
         }
     }
     config.secret = read_secret(secret_file)?;
+    config.old_secrets = old_secret_files.into_iter().map(read_key_file).collect::<Result<_, _>>()?;
     config.validate()?;
     Ok(Some(config))
 }
 
-/// The signing key: the file's bytes (less a final newline), else
-/// `PAGECOUNT_SECRET`, else none.
+/// The signing key: the file's, else `PAGECOUNT_SECRET`, else none.
 fn read_secret(file: Option<std::ffi::OsString>) -> Result<Option<Secret>, lexopt::Error> {
-    let bytes = match file {
-        Some(path) => std::fs::read(&path)
-            .map_err(|e| lexopt::Error::from(format!("cannot read {}: {e}", path.to_string_lossy())))?,
-        None => match std::env::var_os("PAGECOUNT_SECRET") {
-            Some(value) => value.into_encoded_bytes(),
-            None => return Ok(None),
-        },
-    };
+    match (file, std::env::var_os("PAGECOUNT_SECRET")) {
+        (Some(path), _) => read_key_file(path).map(Some),
+        (None, Some(value)) => Ok(Some(key(value.into_encoded_bytes()))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A key file's bytes, less a final newline.
+fn read_key_file(path: std::ffi::OsString) -> Result<Secret, lexopt::Error> {
+    let bytes = std::fs::read(&path)
+        .map_err(|e| lexopt::Error::from(format!("cannot read {}: {e}", path.to_string_lossy())))?;
+    Ok(key(bytes))
+}
+
+fn key(bytes: Vec<u8>) -> Secret {
     let bytes = bytes.strip_suffix(b"\n").map(|b| b.strip_suffix(b"\r").unwrap_or(b)).unwrap_or(&bytes).to_vec();
-    Ok(Some(Secret(bytes)))
+    Secret(bytes)
 }
 
 /// A duration in seconds, fractions allowed (`0.5`). How long it may be

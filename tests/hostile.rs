@@ -28,6 +28,7 @@ const SEEDS: &[&[u8]] = &[
     b"POST /form_count/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 8\r\nExpect: 100-continue\r\n\r\ncount=41",
     b"GET /session_count/ HTTP/1.1\r\nHost: a\r\nCookie: sessionid=0123456789abcdef0123456789abcdef\r\n\r\n",
     b"POST /session_count/forget/ HTTP/1.1\r\nHost: a\r\nCookie: sessionid=x\r\nContent-Length: 0\r\n\r\n",
+    b"POST /session_count/cycle/ HTTP/1.1\r\nHost: a\r\nCookie: sessionid=0123456789abcdef0123456789abcdef\r\n\r\n",
     b"GET /signed_count/ HTTP/1.1\r\nHost: a\r\nCookie: signed_count=7.0000000000000000000000000000000000000000000000000000000000000000\r\n\r\n",
     b"POST /signed_count/reset/ HTTP/1.1\r\nHost: a\r\n\r\n",
     b"GET /inspect/?q=1 HTTP/1.1\r\nHost: a\r\nX-Test:  spaced  \r\nCookie: a=1; b=\"two\"\r\n\r\n",

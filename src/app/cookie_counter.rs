@@ -15,16 +15,24 @@ use crate::http::{Request, Response};
 pub const COOKIE: &str = "count";
 
 /// The seed lesson's view: read `count`, add one, render it, set it.
-pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let count = next_count(cookie::values(request, COOKIE).find_map(parse_count));
     let value = Decimal::new(count);
     let set_cookie = SetCookie::new(COOKIE, value.as_str());
     response.set_cookie(&set_cookie);
     no_store(response);
-    render(response, &pages::CountView { count, cookie_lines: cookie_lines(request), set_cookie: &set_cookie });
+    render(
+        response,
+        &pages::CountView {
+            count,
+            cookie_lines: cookie_lines(request),
+            set_cookie: &set_cookie,
+            served_by: app.name(),
+        },
+    );
 }
 
 /// "Start over": ask the browser to delete the cookie.
-pub fn reset(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
-    start_over(response, "the count cookie", &SetCookie::deletion(COOKIE, "/"), "/count_view/");
+pub fn reset(app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
+    start_over(app, response, "the count cookie", &SetCookie::deletion(COOKIE, "/"), "/count_view/");
 }

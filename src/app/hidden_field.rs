@@ -27,11 +27,11 @@ pub fn check_content_type(request: &Request) -> Result<(), HttpError> {
 
 /// Shows the form, with the count that came in the posted body (if any)
 /// plus one in its hidden field.
-pub fn page(_app: &App, request: &Request, body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, body: &[u8], response: &mut Response) {
     let posted = request.method == Method::Post;
     let previous = posted.then(|| count_field(body)).flatten();
     let count = next_count(previous);
     let received = posted.then(|| String::from_utf8_lossy(body));
     no_store(response);
-    render(response, &pages::FormCount { count, received, arrived: previous.is_some() });
+    render(response, &pages::FormCount { count, received, arrived: previous.is_some(), served_by: app.name() });
 }

@@ -11,5 +11,5 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let headers = request.headers.iter().map(|h| (h.name.to_string(), text(h.value))).collect();
     let cookies = cookie::pairs(request).map(|(name, value)| (text(name), text(value))).collect();
     no_store(response);
-    render(response, &pages::Inspect { request, headers, cookies, host: host(app, request) });
+    render(response, &pages::Inspect { request, headers, cookies, host: host(app, request), served_by: app.name() });
 }

@@ -7,7 +7,7 @@
 //! | [`test_cookie`] | (checks whether the browser keeps cookies at all) |
 //! | [`url_rewriting`] | the query string of a link |
 //! | [`hidden_field`] | a hidden field of a form |
-//! | [`sessions`] | the server's memory, found by a random id in a cookie |
+//! | [`sessions`] | the server (memory, SQLite or Redis: [`session_store`]), found by a random id in a cookie |
 //! | [`signed_cookie`] | a cookie carrying an HMAC of its value |
 //! | [`inspect`] | (shows the request as the server parsed it) |
 //!
@@ -15,6 +15,10 @@
 //! [`ROUTES`] says which paths exist and which methods each takes; from it
 //! come the 404 for an unknown path, the 405 (with `Allow`) for a method a
 //! path does not take, and the answer to `OPTIONS`.
+//!
+//! When the server has a name (`--name`, for telling several apart behind
+//! a balancer), every answer says it: in a `Served-By` header, and in
+//! the footer of every page.
 
 pub mod cookie_counter;
 pub mod count;
@@ -86,8 +90,10 @@ const LISTINGS: &[Listing] = &[
 pub struct App {
     /// Counts kept on the server, for the session page.
     sessions: SessionStore,
-    /// The key for the signed-cookie page.
+    /// The keys for the signed-cookie page.
     signer: Signer,
+    /// This server's `--name`, if it was given one.
+    name: Option<String>,
     /// The address the server was told to listen on, for the example
     /// commands on a page whose request named no `Host` (HTTP/1.0).
     bind: String,
@@ -132,6 +138,7 @@ const ROUTES: &[Route] = &[
     Route { path: "/form_count/", methods: &[Method::Get, Method::Post], reads_body: true, page: hidden_field::page },
     Route::get("/session_count/", sessions::page),
     Route::post("/session_count/forget/", sessions::forget),
+    Route::post("/session_count/cycle/", sessions::cycle),
     Route::get("/signed_count/", signed_cookie::page),
     Route::post("/signed_count/reset/", signed_cookie::reset),
     Route::get("/inspect/", inspect::page),
@@ -144,14 +151,21 @@ const STYLESHEET: &str = include_str!("../../templates/style.css");
 
 impl App {
     /// Builds the application state from the configuration: the session
-    /// store, and the signing key (made up at random if none is given).
+    /// store, and the signing keys (the current one made up at random if
+    /// none is given).
     pub fn new(config: &Config) -> Result<Self, String> {
         let signer = match &config.secret {
             Some(secret) => Signer::new(&secret.0)?,
             None => Signer::random()?,
         };
-        let sessions = SessionStore::new(config.session_ttl, config.max_sessions);
-        Ok(App { sessions, signer, bind: config.bind.to_string() })
+        let signer = signer.with_fallbacks(config.old_secrets.iter().map(|old| old.0.as_slice()))?;
+        let sessions = SessionStore::open(config)?;
+        Ok(App { sessions, signer, name: config.name.clone(), bind: config.bind.to_string() })
+    }
+
+    /// This server's `--name`, for the pages' footer.
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 }
 
@@ -167,14 +181,18 @@ impl crate::http::Handler for App {
     }
 
     fn respond(&self, request: &Request, body: &[u8], response: &mut Response) {
+        if let Some(name) = &self.name {
+            // Checked by `Config::validate`: a token, safe in a header.
+            response.header("Served-By", name);
+        }
         if request.path == "*" {
             // `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7).
             return options(SERVER_METHODS, response);
         }
         match route(request.path) {
-            None => not_found(response),
+            None => not_found(self, response),
             Some(route) if request.method == Method::Options => options(&route.allowed(), response),
-            Some(route) if !route.allows(request.method) => method_not_allowed(&route.allowed(), response),
+            Some(route) if !route.allows(request.method) => method_not_allowed(self, &route.allowed(), response),
             Some(route) if request.method == Method::Head => {
                 // HEAD is GET without the body (RFC 9110 §9.3.2): the page is
                 // made for GET, so that `Content-Length` and every other
@@ -236,10 +254,11 @@ fn cookie_lines<'b>(request: &Request<'_, 'b>) -> Vec<Cow<'b, str>> {
 }
 
 /// The page that confirms a "start over": what was deleted, and how.
-fn start_over(response: &mut Response, what: &'static str, deleted: &SetCookie, back: &'static str) {
+fn start_over(app: &App, response: &mut Response, what: &'static str, deleted: &SetCookie, back: &'static str) {
     response.set_cookie(deleted);
     no_store(response);
-    render(response, &pages::Reset { what, set_cookie: deleted, back, ended_session: None });
+    let served_by = app.name();
+    render(response, &pages::Reset { what, set_cookie: deleted, back, ended_session: None, served_by });
 }
 
 /// Where the client reached this server, for the example commands on a
@@ -251,7 +270,7 @@ fn host<'a>(app: &'a App, request: &Request<'_, 'a>) -> Cow<'a, str> {
 
 /// `/`: the lesson, and a link to every page.
 fn index(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    render(response, &pages::Index { pages: LISTINGS, host: host(app, request) });
+    render(response, &pages::Index { pages: LISTINGS, host: host(app, request), served_by: app.name() });
 }
 
 /// `/style.css`: the look every page shares.
@@ -265,17 +284,21 @@ fn options(methods: &[Method], response: &mut Response) {
     response.header_display("Allow", AllowList(methods));
 }
 
-fn not_found(response: &mut Response) {
-    response.set_status(Status::NOT_FOUND);
-    let explanation = "There is no page here. The index links to every page this server has.";
-    render(response, &pages::ErrorPage { status: Status::NOT_FOUND, explanation });
+/// An error page: the status, and what went wrong in a sentence or two.
+fn error_page(app: &App, response: &mut Response, status: Status, explanation: &str) {
+    response.set_status(status);
+    render(response, &pages::ErrorPage { status, explanation, served_by: app.name() });
 }
 
-fn method_not_allowed(methods: &[Method], response: &mut Response) {
-    response.set_status(Status::METHOD_NOT_ALLOWED);
+fn not_found(app: &App, response: &mut Response) {
+    let explanation = "There is no page here. The index links to every page this server has.";
+    error_page(app, response, Status::NOT_FOUND, explanation);
+}
+
+fn method_not_allowed(app: &App, methods: &[Method], response: &mut Response) {
     response.header_display("Allow", AllowList(methods));
     let explanation = "This page exists, but does not take that method. The Allow header lists the ones it takes.";
-    render(response, &pages::ErrorPage { status: Status::METHOD_NOT_ALLOWED, explanation });
+    error_page(app, response, Status::METHOD_NOT_ALLOWED, explanation);
 }
 
 #[cfg(test)]

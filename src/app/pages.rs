@@ -2,6 +2,7 @@
 //! `templates/`). Askama escapes every value for HTML, so whatever a client
 //! sent shows up as text on the page and never as markup.
 
+use super::session_store::StoreKind;
 use crate::cookie::SetCookie;
 use crate::http::{Request, Status};
 use askama::Template;
@@ -26,6 +27,8 @@ pub struct Index<'a> {
     pub pages: &'a [Listing],
     /// Where the server can be reached, for the example commands.
     pub host: Cow<'a, str>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/count_view/`: the seed lesson's cookie counter.
@@ -38,6 +41,8 @@ pub struct CountView<'a> {
     pub cookie_lines: Vec<Cow<'a, str>>,
     /// The cookie sent back.
     pub set_cookie: &'a SetCookie<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// The answer to a "start over": what was deleted.
@@ -52,6 +57,8 @@ pub struct Reset<'a> {
     pub back: &'static str,
     /// For a session: whether the server had it and deleted it.
     pub ended_session: Option<bool>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/test_cookie/`: the test cookie is set.
@@ -62,6 +69,8 @@ pub struct TestCookie<'a> {
     pub cookie_lines: Vec<Cow<'a, str>>,
     /// The test cookie sent.
     pub set_cookie: &'a SetCookie<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/test_cookie/check/`: did it come back?
@@ -72,6 +81,8 @@ pub struct TestCookieCheck<'a> {
     pub cookie_lines: Vec<Cow<'a, str>>,
     /// The deletion sent, when the cookie came back.
     pub deleted: Option<&'a SetCookie<'a>>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/url_count/`: the count in the link.
@@ -86,6 +97,8 @@ pub struct UrlCount<'a> {
     pub arrived: bool,
     /// The link that carries the next count.
     pub next_link: String,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/form_count/`: the count in a hidden field.
@@ -98,6 +111,8 @@ pub struct FormCount<'a> {
     pub received: Option<Cow<'a, str>>,
     /// A valid count came in the body.
     pub arrived: bool,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/session_count/`: the count on the server.
@@ -116,6 +131,26 @@ pub struct SessionCount<'a> {
     pub id_start: &'a str,
     /// How long an unused session lives, in words.
     pub lifetime: String,
+    /// Which kind of store keeps the session, for what that means.
+    pub store: StoreKind,
+    /// Where the store is: "the memory of this process", "the SQLite file
+    /// sessions.db", "Redis at 127.0.0.1:6379, database 0".
+    pub place: &'a str,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
+}
+
+/// `/session_count/cycle/`: the session moved to a new id ("log in").
+#[derive(Template)]
+#[template(path = "session_cycle.html")]
+pub struct SessionCycle<'a> {
+    /// The ids before and after, cut short, and the count they carried;
+    /// `None` when no live session came to be moved.
+    pub moved: Option<(&'a str, &'a str, u64)>,
+    /// The `Set-Cookie` value sent, the id cut short, when one was.
+    pub set_cookie: Option<String>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/signed_count/`: the count in a signed cookie.
@@ -132,6 +167,11 @@ pub struct SignedCount<'a> {
     pub set_cookie: &'a SetCookie<'a>,
     /// The key was made up at start, so restarts invalidate cookies.
     pub ephemeral_key: bool,
+    /// The cookie that came was signed with an earlier key, accepted, and
+    /// is now signed with the current one.
+    pub old_key: bool,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/inspect/`: the request as parsed.
@@ -146,14 +186,18 @@ pub struct Inspect<'a, 'h, 'b> {
     pub cookies: Vec<(String, String)>,
     /// Where the server was reached, for the example command.
     pub host: Cow<'b, str>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
-/// A 404 or 405 page.
+/// A 404, 405 or 503 page.
 #[derive(Template)]
 #[template(path = "error.html")]
-pub struct ErrorPage {
+pub struct ErrorPage<'a> {
     /// The status, shown as "404 Not Found".
     pub status: Status,
     /// What went wrong and what to do, in a sentence or two.
-    pub explanation: &'static str,
+    pub explanation: &'a str,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }

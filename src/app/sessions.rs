@@ -3,14 +3,20 @@
 //! The browser holds `sessionid=<random id>`; the count sits in the
 //! server's [`SessionStore`](super::session_store::SessionStore). The user
 //! can no longer change the count, only present an id; the server must now
-//! remember every visitor, loses them all when it restarts (the store is in
-//! memory), and a second server would need a shared store to see them.
+//! remember every visitor. In memory (the default) it loses them all when
+//! it restarts, and a second server does not know them; in SQLite or Redis
+//! they outlive the process, and the servers that share the store share
+//! them.
+//!
+//! `/session_count/cycle/` ("log in") moves the session to a new id and
+//! keeps its count, and `/session_count/forget/` ends it. A store that
+//! cannot be reached costs these pages a `503`, and no other page anything.
 
-use super::session_store::SessionKey;
-use super::{App, no_store, pages, render};
+use super::session_store::{SessionKey, StoreError};
+use super::{App, error_page, no_store, pages, render};
 use crate::cookie::{self, SameSite, SetCookie};
 use crate::http::{Request, Response, Status};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const COOKIE: &str = "sessionid";
 
@@ -20,15 +26,12 @@ const SHOWN: usize = 6;
 /// Counts a visit to the session the `sessionid` cookie names, or starts
 /// one, and shows both sides of the exchange.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let presented = cookie::values(request, COOKIE).filter_map(SessionKey::parse);
-    let Ok(visit) = app.sessions.visit(presented, Instant::now()) else {
-        return no_randomness(response);
+    let visit = match app.sessions.visit(presented(request)) {
+        Ok(visit) => visit,
+        Err(error) => return cannot_answer(app, error, response),
     };
     let id = visit.key.to_hex();
-    let set_cookie = SetCookie::new(COOKIE, id.as_str())
-        .max_age(cookie_lifetime(app.sessions.ttl()))
-        .http_only()
-        .same_site(SameSite::Lax);
+    let set_cookie = session_cookie(app, id.as_str());
     response.set_cookie(&set_cookie);
     no_store(response);
     render(
@@ -40,16 +43,41 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
             set_cookie: shown_set_cookie(&set_cookie.to_string(), id.as_str()),
             id_start: &id.as_str()[..SHOWN],
             lifetime: in_words(app.sessions.ttl()),
+            store: app.sessions.kind(),
+            place: app.sessions.place(),
+            served_by: app.name(),
         },
     );
 }
 
-/// The operating system could not give randomness for a new id. A
-/// guessable id would be worse than none: refuse, and let the client retry.
-fn no_randomness(response: &mut Response) {
-    response.set_status(Status::SERVICE_UNAVAILABLE);
-    let explanation = "The server could not draw a random session id just now. Try again in a moment.";
-    render(response, &pages::ErrorPage { status: Status::SERVICE_UNAVAILABLE, explanation });
+/// The valid-looking ids among the `sessionid` cookies, in order.
+fn presented<'r>(request: &'r Request) -> impl Iterator<Item = SessionKey> + 'r {
+    cookie::values(request, COOKIE).filter_map(SessionKey::parse)
+}
+
+/// The cookie that carries a session's id.
+fn session_cookie<'a>(app: &App, id: &'a str) -> SetCookie<'a> {
+    SetCookie::new(COOKIE, id).max_age(whole_seconds(app.sessions.ttl())).http_only().same_site(SameSite::Lax)
+}
+
+/// The session page cannot answer just now: `503` (RFC 9110 §15.6.4),
+/// with `Retry-After` (§10.2.3) and a page that says why.
+fn cannot_answer(app: &App, error: StoreError, response: &mut Response) {
+    let explanation = match error {
+        // A guessable id would be worse than none: refuse, and let the
+        // client retry.
+        StoreError::NoRandomness => {
+            "The server could not draw a random session id just now. Try again in a moment.".to_string()
+        }
+        StoreError::Unavailable => format!(
+            "The sessions are kept in {}, which is not answering just now. This page needs it; the other pages \
+             do not, and still work. Try again in a moment: your session is still there once the store answers.",
+            app.sessions.place()
+        ),
+    };
+    response.header_display("Retry-After", whole_seconds(app.sessions.backoff()));
+    no_store(response);
+    error_page(app, response, Status::SERVICE_UNAVAILABLE, &explanation);
 }
 
 /// A session's idle time in words, for the page: "14 days", "1 hour",
@@ -66,21 +94,55 @@ fn in_words(ttl: Duration) -> String {
     format!("{about}{n} {unit}{plural}")
 }
 
-/// The cookie's `Max-Age`: the session's idle time in whole seconds,
-/// rounded up, because `Max-Age=0` would tell the browser to delete it.
-fn cookie_lifetime(ttl: Duration) -> u64 {
-    (ttl.as_secs() + u64::from(ttl.subsec_nanos() > 0)).max(1)
+/// A duration in whole seconds, rounded up and at least 1: for the
+/// cookie's `Max-Age`, the session's idle time (`Max-Age=0` would tell the
+/// browser to delete it), and for `Retry-After`.
+fn whole_seconds(duration: Duration) -> u64 {
+    (duration.as_secs() + u64::from(duration.subsec_nanos() > 0)).max(1)
 }
 
 /// "Forget me": delete the session on the server and the cookie in the
 /// browser.
 pub fn forget(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let ended = cookie::values(request, COOKIE).filter_map(SessionKey::parse).any(|key| app.sessions.forget(key));
+    let ended = match app.sessions.forget(presented(request)) {
+        Ok(ended) => ended,
+        Err(error) => return cannot_answer(app, error, response),
+    };
     let deleted = SetCookie::deletion(COOKIE, "/");
     response.set_cookie(&deleted);
     no_store(response);
-    let page =
-        pages::Reset { what: "the session", set_cookie: &deleted, back: "/session_count/", ended_session: Some(ended) };
+    let page = pages::Reset {
+        what: "the session",
+        set_cookie: &deleted,
+        back: "/session_count/",
+        ended_session: Some(ended),
+        served_by: app.name(),
+    };
+    render(response, &page);
+}
+
+/// "Log in": the session gets a new id and keeps its count, and the old id
+/// is worth nothing from now on. Sites do this whenever a session gains
+/// privileges, so that an id an attacker planted or saw before the login
+/// (session fixation) opens nothing after it.
+pub fn cycle(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+    let cycle = match app.sessions.cycle(presented(request)) {
+        Ok(cycle) => cycle,
+        Err(error) => return cannot_answer(app, error, response),
+    };
+    no_store(response);
+    let Some(cycle) = cycle else {
+        let page = pages::SessionCycle { moved: None, set_cookie: None, served_by: app.name() };
+        return render(response, &page);
+    };
+    let (old, new) = (cycle.old.to_hex(), cycle.new.to_hex());
+    let set_cookie = session_cookie(app, new.as_str());
+    response.set_cookie(&set_cookie);
+    let page = pages::SessionCycle {
+        moved: Some((&old.as_str()[..SHOWN], &new.as_str()[..SHOWN], cycle.count)),
+        set_cookie: Some(shown_set_cookie(&set_cookie.to_string(), new.as_str())),
+        served_by: app.name(),
+    };
     render(response, &page);
 }
 
@@ -115,7 +177,7 @@ mod tests {
     #[test]
     fn the_cookie_outlives_the_session_by_less_than_a_second() {
         for (ttl, seconds) in [(0, 1), (1, 1), (999, 1), (1000, 1), (1001, 2), (1_209_600_000, 1_209_600)] {
-            assert_eq!(cookie_lifetime(Duration::from_millis(ttl)), seconds, "{ttl} ms");
+            assert_eq!(whole_seconds(Duration::from_millis(ttl)), seconds, "{ttl} ms");
         }
     }
 

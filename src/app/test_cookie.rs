@@ -34,16 +34,26 @@ pub fn delete_test_cookie(response: &mut Response) -> SetCookie<'static> {
 }
 
 /// Sets the cookie and links to the check.
-pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let set_cookie = set_test_cookie(response);
     no_store(response);
-    render(response, &pages::TestCookie { cookie_lines: cookie_lines(request), set_cookie: &set_cookie });
+    render(
+        response,
+        &pages::TestCookie { cookie_lines: cookie_lines(request), set_cookie: &set_cookie, served_by: app.name() },
+    );
 }
 
 /// Looks for the cookie; deletes it if it came back.
-pub fn check(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn check(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let worked = test_cookie_worked(request);
     let deleted = worked.then(|| delete_test_cookie(response));
     no_store(response);
-    render(response, &pages::TestCookieCheck { cookie_lines: cookie_lines(request), deleted: deleted.as_ref() });
+    render(
+        response,
+        &pages::TestCookieCheck {
+            cookie_lines: cookie_lines(request),
+            deleted: deleted.as_ref(),
+            served_by: app.name(),
+        },
+    );
 }

@@ -12,10 +12,19 @@ use super::{App, no_store, pages, render};
 use crate::http::{Request, Response};
 
 /// Reads the count from the query and writes the next one into the link.
-pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let previous = count_field(request.query.unwrap_or_default().as_bytes());
     let count = next_count(previous);
     let next_link = format!("/url_count/?count={count}");
     no_store(response);
-    render(response, &pages::UrlCount { count, target: request.target, arrived: previous.is_some(), next_link });
+    render(
+        response,
+        &pages::UrlCount {
+            count,
+            target: request.target,
+            arrived: previous.is_some(),
+            next_link,
+            served_by: app.name(),
+        },
+    );
 }
