@@ -5,6 +5,8 @@
 //! Each bound lives here, says what it protects, and has a default a
 //! learner can reason about. Nothing elsewhere hard-codes a limit.
 
+pub mod command_line;
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;

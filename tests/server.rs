@@ -214,6 +214,20 @@ fn sigterm_and_sigint_stop_the_binary_with_status_zero() {
 }
 
 #[test]
+fn a_port_in_use_is_named_with_a_way_out() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pagecount"))
+        .args(["--bind", &port.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains(&format!("127.0.0.1:{port} is already in use")), "{message}");
+    assert!(message.contains("--bind"), "{message}");
+}
+
+#[test]
 fn help_version_and_bad_options() {
     let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_pagecount")).args(args).output().unwrap();
     let help = run(&["--help"]);

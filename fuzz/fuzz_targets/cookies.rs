@@ -44,7 +44,7 @@ fuzz_target!(|cookies: &[u8]| {
         let out = converse(&*APP, &config, &request, &[]);
         let answers = check_responses(&out, &MARKUP)
             .unwrap_or_else(|e| panic!("{page}: {e}\n{}", String::from_utf8_lossy(&out)));
-        let fits = request.len() <= config.max_head_bytes && is_field_value(cookies.trim_ascii());
+        let fits = request.len() <= config.max_head_bytes && is_field_value(cookies);
         if fits {
             assert_eq!(answers[0].status, "200", "{page} with {:?}", String::from_utf8_lossy(cookies));
         }
