@@ -189,10 +189,16 @@ impl Client {
 
     fn fill(&mut self, what: &str) {
         let mut chunk = [0u8; 16 * 1024];
-        match self.stream.read(&mut chunk) {
-            Ok(0) => panic!("the server closed the connection while {what} was expected; got {:?}", self.text()),
-            Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-            Err(e) => panic!("no {what} within {PATIENCE:?}: {e}; got {:?}", self.text()),
+        loop {
+            match self.stream.read(&mut chunk) {
+                Ok(0) => panic!("the server closed the connection while {what} was expected; got {:?}", self.text()),
+                Ok(n) => return self.buf.extend_from_slice(&chunk[..n]),
+                // A signal arrived (tests stop and continue child
+                // processes); the read is simply asked again, as
+                // `read_exact` would.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => panic!("no {what} within {PATIENCE:?}: {e}; got {:?}", self.text()),
+            }
         }
     }
 
@@ -211,6 +217,7 @@ impl Client {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::TimedOut => {
                     return false;
                 }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => return true,
             }
         }
