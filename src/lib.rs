@@ -11,9 +11,9 @@
 
 pub mod app;
 pub mod config;
-pub mod cookie;
+pub(crate) mod cookie;
 pub mod http;
-pub mod log;
+pub(crate) mod log;
 pub mod server;
 
 pub use app::App;

@@ -2,20 +2,34 @@
 //! prints, and with `--trace` every head as it crosses the wire.
 //!
 //! ```text
-//! [22 Nov 2026 02:10:20] 127.0.0.1:54321 "GET /count_view/ HTTP/1.1" 200 1303
+//! [22 Nov 2026 02:10:20 UTC] 127.0.0.1:54321 "GET /count_view/ HTTP/1.1" 200 1303
 //! ```
 //!
 //! Time, peer, request line, status, bytes of body sent. Everything a
 //! client sent is escaped before it is printed, so a request line cannot
-//! smuggle terminal escapes or fake log lines into the output. Lines are
-//! collected here and written by the worker in batches, because a `write`
-//! to stdout per request would cost as much as the request itself.
+//! smuggle terminal escapes or fake log lines into the output.
+//!
+//! Each worker formats its lines in its own [`AccessLog`] and hands them
+//! to the one shared [`Journal`] before the answers go out on the socket,
+//! so the journal holds them in the order the server answered, whichever
+//! worker answered. A printer thread writes the journal out in batches,
+//! because a `write` to stdout per request would cost as much as the
+//! request itself.
 
+use crate::http::conversation::Observer;
+use crate::http::response::push_decimal;
 use crate::http::{Request, Status};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::str;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
+/// Longest a line waits in the journal before it is printed.
+const PRINT_DELAY: Duration = Duration::from_millis(50);
+/// Bytes of lines that are printed at once, without waiting.
+const PRINT_BATCH: usize = 32 * 1024;
 /// Longest part of a refused request's first line that is logged.
 const REFUSED_LINE_MAX: usize = 120;
 
@@ -49,60 +63,61 @@ impl std::fmt::Debug for PeerName {
     }
 }
 
-/// Log lines waiting to be written out.
-#[derive(Debug, Default)]
+/// One worker's log: it formats lines as requests are answered, and
+/// [`AccessLog::publish`] hands them to the journal.
+#[derive(Debug)]
 pub struct AccessLog {
     /// Print a line per request.
     enabled: bool,
     /// Also print request and response heads.
     trace: bool,
-    /// Lines not yet written.
+    /// Lines formatted and not yet handed to the journal.
     pending: Vec<u8>,
+    /// Where the lines of every worker meet.
+    journal: Arc<Journal>,
 }
 
 impl AccessLog {
-    pub fn new(enabled: bool, trace: bool) -> Self {
-        AccessLog { enabled, trace, pending: Vec::new() }
+    pub fn new(enabled: bool, trace: bool, journal: Arc<Journal>) -> Self {
+        AccessLog { enabled, trace, pending: Vec::new(), journal }
     }
 
-    /// Whether heads are traced.
-    pub fn tracing(&self) -> bool {
+    /// Hands the lines formatted so far to the journal. Called before the
+    /// answers they describe are sent, so that the journal's order is the
+    /// order in which clients received them.
+    pub fn publish(&mut self) {
+        if !self.pending.is_empty() {
+            self.journal.append(&self.pending);
+            self.pending.clear();
+        }
+    }
+
+    fn begin(&mut self, date: &str, peer: &str) {
+        // `Sun, 22 Nov 2026 02:10:20 GMT` -> `[22 Nov 2026 02:10:20 UTC]`
+        self.pending.push(b'[');
+        self.pending.extend_from_slice(date.get(5..25).unwrap_or(date).as_bytes());
+        self.pending.extend_from_slice(b" UTC] ");
+        self.pending.extend_from_slice(peer.as_bytes());
+        self.pending.extend_from_slice(b" \"");
+    }
+
+    fn end(&mut self, status: Status, bytes: usize) {
+        self.pending.extend_from_slice(b"\" ");
+        push_decimal(&mut self.pending, u64::from(status.code()));
+        self.pending.push(b' ');
+        push_decimal(&mut self.pending, bytes as u64);
+        self.pending.push(b'\n');
+    }
+}
+
+impl Observer for AccessLog {
+    fn tracing(&self) -> bool {
         self.trace
     }
 
-    /// Logs a request that was answered.
-    pub fn served(&mut self, date: &str, peer: &str, request: &Request, status: Status, bytes: usize) {
-        if !self.enabled {
-            return;
-        }
-        self.begin(date, peer);
-        escape_into(&mut self.pending, request.method.as_str().as_bytes());
-        self.pending.push(b' ');
-        escape_into(&mut self.pending, request.target.as_bytes());
-        self.pending.push(b' ');
-        self.pending.extend_from_slice(request.version.as_str().as_bytes());
-        self.end(status, bytes);
-    }
-
-    /// Logs a request that was refused before it could be parsed; `first`
-    /// is whatever the client sent first, shown escaped and cut short.
-    pub fn refused(&mut self, date: &str, peer: &str, first: &[u8], status: Status, bytes: usize) {
-        if !self.enabled {
-            return;
-        }
-        let line = first.split(|&b| b == b'\n').next().unwrap_or_default();
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        self.begin(date, peer);
-        escape_into(&mut self.pending, &line[..line.len().min(REFUSED_LINE_MAX)]);
-        if line.len() > REFUSED_LINE_MAX {
-            self.pending.extend_from_slice(b"...");
-        }
-        self.end(status, bytes);
-    }
-
-    /// With `--trace`, prints a head line by line, marked `>` for what the
-    /// client sent and `<` for what the server answered, as `curl -v` does.
-    pub fn head(&mut self, peer: &str, from_client: bool, head: &[u8]) {
+    /// With `--trace`, a head line by line, marked `>` for what the client
+    /// sent and `<` for what the server answered, as `curl -v` does.
+    fn head(&mut self, peer: &str, from_client: bool, head: &[u8]) {
         if !self.trace {
             return;
         }
@@ -117,31 +132,112 @@ impl AccessLog {
         }
     }
 
-    /// Bytes of lines not yet written out.
-    pub fn pending(&self) -> &[u8] {
-        &self.pending
-    }
-
-    /// Forgets the lines once they have been written out.
-    pub fn clear(&mut self) {
-        self.pending.clear();
-    }
-
-    fn begin(&mut self, date: &str, peer: &str) {
-        // `Sun, 22 Nov 2026 02:10:20 GMT` -> `[22 Nov 2026 02:10:20]`
-        self.pending.push(b'[');
-        self.pending.extend_from_slice(date.get(5..25).unwrap_or(date).as_bytes());
-        self.pending.extend_from_slice(b"] ");
-        self.pending.extend_from_slice(peer.as_bytes());
-        self.pending.extend_from_slice(b" \"");
-    }
-
-    fn end(&mut self, status: Status, bytes: usize) {
-        self.pending.extend_from_slice(b"\" ");
-        crate::http::response::push_decimal(&mut self.pending, u64::from(status.code()));
+    fn answered(&mut self, date: &str, peer: &str, request: &Request, status: Status, bytes: usize) {
+        if !self.enabled {
+            return;
+        }
+        self.begin(date, peer);
+        escape_into(&mut self.pending, request.method.as_str().as_bytes());
         self.pending.push(b' ');
-        crate::http::response::push_decimal(&mut self.pending, bytes as u64);
-        self.pending.push(b'\n');
+        escape_into(&mut self.pending, request.target.as_bytes());
+        self.pending.push(b' ');
+        self.pending.extend_from_slice(request.version.as_str().as_bytes());
+        self.end(status, bytes);
+    }
+
+    /// A refused request's first line, escaped and cut short.
+    fn refused(&mut self, date: &str, peer: &str, start: &[u8], status: Status, bytes: usize) {
+        if !self.enabled {
+            return;
+        }
+        let line = start.split(|&b| b == b'\n').next().unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        self.begin(date, peer);
+        escape_into(&mut self.pending, &line[..line.len().min(REFUSED_LINE_MAX)]);
+        if line.len() > REFUSED_LINE_MAX {
+            self.pending.extend_from_slice(b"...");
+        }
+        self.end(status, bytes);
+    }
+}
+
+/// The lines of every worker, in the order they were published, and the
+/// thread that prints them.
+#[derive(Debug, Default)]
+pub struct Journal {
+    lines: Mutex<Lines>,
+    /// Wakes the printer when lines arrive in an empty journal, when a
+    /// batch is full, and at the end.
+    arrived: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Lines {
+    /// Published and not yet printed.
+    text: Vec<u8>,
+    /// No more lines will come: print what is left and stop.
+    closed: bool,
+}
+
+impl Journal {
+    /// A journal and the thread that prints it to stdout until
+    /// [`Journal::close`].
+    pub fn start() -> std::io::Result<(Arc<Journal>, JoinHandle<()>)> {
+        let journal = Arc::new(Journal::default());
+        let printer = Arc::clone(&journal);
+        let thread = thread::Builder::new().name("log".into()).spawn(move || printer.print_until_closed())?;
+        Ok((journal, thread))
+    }
+
+    fn append(&self, bytes: &[u8]) {
+        let mut lines = self.lock();
+        let was_empty = lines.text.is_empty();
+        lines.text.extend_from_slice(bytes);
+        let full = lines.text.len() >= PRINT_BATCH;
+        drop(lines);
+        if was_empty || full {
+            self.arrived.notify_one();
+        }
+    }
+
+    /// Prints what is left, then lets the printer thread end.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.arrived.notify_one();
+    }
+
+    fn print_until_closed(&self) {
+        let mut batch = Vec::new();
+        loop {
+            let mut lines = self.lock();
+            while lines.text.is_empty() && !lines.closed {
+                lines = self.arrived.wait(lines).unwrap_or_else(|e| e.into_inner());
+            }
+            if !lines.closed && lines.text.len() < PRINT_BATCH {
+                // Let more lines join this batch for a moment.
+                lines = self.arrived.wait_timeout(lines, PRINT_DELAY).map_or_else(|e| e.into_inner().0, |r| r.0);
+            }
+            std::mem::swap(&mut lines.text, &mut batch);
+            let closed = lines.closed;
+            drop(lines);
+            let _ = std::io::stdout().lock().write_all(&batch);
+            batch.clear();
+            if closed && self.lock().text.is_empty() {
+                return;
+            }
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Lines> {
+        // Lines are plain bytes: a panic elsewhere cannot leave them in a
+        // state worse than a torn line.
+        self.lines.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Published lines not yet printed (for tests).
+    #[cfg(test)]
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut self.lock().text)
     }
 }
 
@@ -167,11 +263,15 @@ mod tests {
 
     const DATE: &str = "Sun, 22 Nov 2026 02:10:20 GMT";
 
-    /// The lines written so far, leaving the log empty.
+    /// A log that publishes into a journal nobody prints.
+    fn log(enabled: bool, trace: bool) -> AccessLog {
+        AccessLog::new(enabled, trace, Arc::default())
+    }
+
+    /// The lines published so far, leaving the journal empty.
     fn taken(log: &mut AccessLog) -> String {
-        let text = String::from_utf8(log.pending().to_vec()).unwrap();
-        log.clear();
-        text
+        log.publish();
+        String::from_utf8(log.journal.take()).unwrap()
     }
 
     fn peer() -> &'static str {
@@ -180,11 +280,11 @@ mod tests {
 
     #[test]
     fn a_refused_line_is_escaped_and_cut_short() {
-        let mut log = AccessLog::new(true, false);
+        let mut log = log(true, false);
         log.refused(DATE, peer(), b"GET /\x1b[31m\"x\\ HTTP/1.1\r\nHost: a\r\n", Status::BAD_REQUEST, 10);
         assert_eq!(
             taken(&mut log),
-            "[22 Nov 2026 02:10:20] 127.0.0.1:54321 \"GET /\\x1b[31m\\x22x\\x5c HTTP/1.1\" 400 10\n"
+            "[22 Nov 2026 02:10:20 UTC] 127.0.0.1:54321 \"GET /\\x1b[31m\\x22x\\x5c HTTP/1.1\" 400 10\n"
         );
         log.refused(DATE, peer(), &[b'a'; 500], Status::URI_TOO_LONG, 0);
         let line = taken(&mut log);
@@ -193,7 +293,7 @@ mod tests {
 
     #[test]
     fn trace_marks_each_line_with_its_direction() {
-        let mut log = AccessLog::new(false, true);
+        let mut log = log(false, true);
         log.head(peer(), true, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         log.head(peer(), false, b"HTTP/1.1 200 OK\r\n\r\n");
         assert_eq!(
@@ -212,9 +312,24 @@ mod tests {
 
     #[test]
     fn a_disabled_log_stays_empty() {
-        let mut log = AccessLog::new(false, false);
+        let mut log = log(false, false);
         log.refused(DATE, peer(), b"x", Status::BAD_REQUEST, 1);
         log.head(peer(), true, b"x");
-        assert!(log.pending().is_empty());
+        assert!(taken(&mut log).is_empty());
+    }
+
+    #[test]
+    fn the_journal_keeps_the_order_lines_were_published_in_across_workers() {
+        let journal = Arc::new(Journal::default());
+        let mut workers = [0, 1].map(|_| AccessLog::new(true, false, Arc::clone(&journal)));
+        for i in 0..4 {
+            let log = &mut workers[i % 2];
+            log.refused(DATE, peer(), format!("request {i}").as_bytes(), Status::BAD_REQUEST, 0);
+            log.publish();
+        }
+        let text = String::from_utf8(journal.take()).unwrap();
+        let order: Vec<usize> =
+            text.lines().map(|l| l.split("request ").nth(1).unwrap()[..1].parse().unwrap()).collect();
+        assert_eq!(order, [0, 1, 2, 3]);
     }
 }

@@ -1,44 +1,19 @@
 //! `pagecount`: parse the options, build the configuration, run the server.
 
-use pagecount::config::Secret;
-use pagecount::{Config, Server};
-use signal_hook::consts::{SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
+use pagecount::config::command_line::{self, Request};
+use pagecount::{App, Config, Server};
+use std::io::ErrorKind;
 use std::process::ExitCode;
-use std::time::Duration;
-
-const USAGE: &str = "\
-pagecount: a page visit counter on a hand-written HTTP/1.1 server
-
-Usage: pagecount [OPTIONS]
-
-Options:
-  --bind ADDR              address to listen on [default: 127.0.0.1:8000]
-  --threads N              worker threads [default: one per core]
-  --max-connections N      open connections before new ones get 503 [default: 10000]
-  --header-timeout SECS    time for a whole request head to arrive [default: 60]
-  --body-timeout SECS      time for a whole request body to arrive [default: 60]
-  --idle-timeout SECS      time a keep-alive connection may wait [default: 60]
-  --write-timeout SECS     time for the client to take a response [default: 30]
-  --session-ttl SECS       time a server-side session lives unused [default: 1209600, two weeks]
-  --max-sessions N         server-side sessions kept at once [default: 100000]
-  --secret-file PATH       key that signs the signed-count cookie (at least 16 bytes)
-  --trace                  print every request and response head
-  --quiet                  print no access log
-  -h, --help               print this help
-  -V, --version            print the version
-
-Environment:
-  PAGECOUNT_SECRET         the signing key, when --secret-file is not given. Without
-                           either, a random key is made at start, and a restart then
-                           invalidates every signed cookie";
 
 fn main() -> ExitCode {
-    let config = match parse_args() {
-        Ok(Some(config)) => config,
-        Ok(None) => return ExitCode::SUCCESS,
+    let config = match command_line::parse(std::env::args_os().skip(1)) {
+        Ok(Request::Serve(config)) => *config,
+        Ok(Request::Print(text)) => {
+            println!("{}", text.trim_end());
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            eprintln!("pagecount: {e}\n\n{USAGE}");
+            eprintln!("pagecount: {e}\n\n{}", command_line::usage());
             return ExitCode::from(2);
         }
     };
@@ -51,38 +26,44 @@ fn main() -> ExitCode {
     }
 }
 
-/// Binds, prints where, stops gracefully on SIGINT or SIGTERM (and at once
-/// on a second one).
+/// Binds, prints where, stops gracefully on Ctrl-C (and on Unix on
+/// SIGTERM and SIGHUP too), and at once on a second one.
 fn serve(config: Config) -> std::io::Result<()> {
     raise_file_limit(config.max_connections);
     let ephemeral_key = config.secret.is_none();
-    let server = Server::bind(config)?;
+    let bind = config.bind;
+    let app = App::new(&config).map_err(|e| std::io::Error::new(ErrorKind::InvalidInput, e))?;
+    let server = Server::bind(config, app).map_err(|e| explain_bind_error(e, bind))?;
     if ephemeral_key {
         eprintln!("pagecount: no PAGECOUNT_SECRET or --secret-file; signed cookies will not survive a restart");
     }
     let shutdown = server.shutdown_handle();
-    let mut signals = Signals::new([SIGINT, SIGTERM])?;
-    std::thread::Builder::new().name("signals".into()).spawn(move || {
-        let mut received = signals.forever();
-        if received.next().is_some() {
-            shutdown.shut_down();
-        }
-        if received.next().is_some() {
+    let mut asked_before = false;
+    ctrlc::set_handler(move || {
+        if std::mem::replace(&mut asked_before, true) {
             std::process::exit(130);
         }
-    })?;
+        shutdown.shut_down();
+    })
+    .map_err(std::io::Error::other)?;
     println!("Listening on http://{}/", server.local_addr()?);
     server.run()
 }
 
 /// Open files the server needs besides its connections: the listener, the
 /// pollers, their wakers, stdio.
+#[cfg(unix)]
 const FILES_BESIDES_CONNECTIONS: u64 = 64;
 
 /// Every connection is an open file, and many systems let a process open
 /// only 1024 by default. Raise the soft limit toward the connection cap (as
 /// Go's runtime does at start), so that the cap, not the operating system,
 /// decides when new connections are turned away; say so if it cannot.
+/// Windows has no such limit on sockets.
+#[cfg(not(unix))]
+fn raise_file_limit(_max_connections: usize) {}
+
+#[cfg(unix)]
 fn raise_file_limit(max_connections: usize) {
     let wanted = max_connections as u64 + FILES_BESIDES_CONNECTIONS;
     match rlimit::increase_nofile_limit(wanted) {
@@ -95,61 +76,19 @@ fn raise_file_limit(max_connections: usize) {
     }
 }
 
-/// The configuration the command line asks for, or `None` after `--help`
-/// or `--version`.
-fn parse_args() -> Result<Option<Config>, lexopt::Error> {
-    use lexopt::prelude::*;
-    let mut config = Config::default();
-    let mut secret_file = None;
-    let mut parser = lexopt::Parser::from_env();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Long("bind") => config.bind = parser.value()?.parse()?,
-            Long("threads") => config.threads = parser.value()?.parse()?,
-            Long("max-connections") => config.max_connections = parser.value()?.parse()?,
-            Long("header-timeout") => config.header_timeout = seconds(parser.value()?)?,
-            Long("body-timeout") => config.body_timeout = seconds(parser.value()?)?,
-            Long("idle-timeout") => config.idle_timeout = seconds(parser.value()?)?,
-            Long("write-timeout") => config.write_timeout = seconds(parser.value()?)?,
-            Long("session-ttl") => config.session_ttl = seconds(parser.value()?)?,
-            Long("max-sessions") => config.max_sessions = parser.value()?.parse()?,
-            Long("secret-file") => secret_file = Some(parser.value()?),
-            Long("trace") => config.trace = true,
-            Long("quiet") => config.access_log = false,
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                return Ok(None);
-            }
-            Short('V') | Long("version") => {
-                println!("pagecount {}", env!("CARGO_PKG_VERSION"));
-                return Ok(None);
-            }
-            _ => return Err(arg.unexpected()),
+/// Says what a learner can do about the commonest ways binding fails.
+fn explain_bind_error(error: std::io::Error, bind: std::net::SocketAddr) -> std::io::Error {
+    let other = if bind.port() == u16::MAX { bind.port() - 1 } else { bind.port() + 1 };
+    let advice = match error.kind() {
+        ErrorKind::AddrInUse => format!(
+            "{bind} is already in use (is another pagecount, or another server, running?); \
+             stop it, or choose another port: --bind {other}"
+        ),
+        ErrorKind::PermissionDenied => {
+            format!("not allowed to listen on {bind} (ports below 1024 need privileges); try --bind {}", 8000)
         }
-    }
-    config.secret = read_secret(secret_file)?;
-    config.validate()?;
-    Ok(Some(config))
-}
-
-/// The signing key: the file's bytes (less a final newline), else
-/// `PAGECOUNT_SECRET`, else none.
-fn read_secret(file: Option<std::ffi::OsString>) -> Result<Option<Secret>, lexopt::Error> {
-    let bytes = match file {
-        Some(path) => std::fs::read(&path)
-            .map_err(|e| lexopt::Error::from(format!("cannot read {}: {e}", path.to_string_lossy())))?,
-        None => match std::env::var_os("PAGECOUNT_SECRET") {
-            Some(value) => value.into_encoded_bytes(),
-            None => return Ok(None),
-        },
+        ErrorKind::AddrNotAvailable => format!("{bind} is not an address of this machine; try --bind 127.0.0.1:8000"),
+        _ => return error,
     };
-    let bytes = bytes.strip_suffix(b"\n").map(|b| b.strip_suffix(b"\r").unwrap_or(b)).unwrap_or(&bytes).to_vec();
-    Ok(Some(Secret(bytes)))
-}
-
-/// A duration in seconds, fractions allowed (`0.5`).
-fn seconds(value: std::ffi::OsString) -> Result<Duration, lexopt::Error> {
-    use lexopt::ValueExt;
-    let secs: f64 = value.parse()?;
-    Duration::try_from_secs_f64(secs).map_err(|e| lexopt::Error::from(format!("bad number of seconds: {e}")))
+    std::io::Error::new(error.kind(), advice)
 }

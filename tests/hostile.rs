@@ -6,11 +6,15 @@
 //! that matches its body, and never with a 500 (a page that panicked).
 //!
 //! The mutations come from a fixed seed, so a failure repeats; its message
-//! shows the input that caused it.
+//! shows the input that caused it. The checks on each answer are in
+//! `common/wire.rs`, shared with the fuzz targets in `fuzz/`.
 
-use pagecount::http::{After, Context, Conversation, Response};
-use pagecount::log::AccessLog;
+#[path = "common/wire.rs"]
+mod wire;
+
 use pagecount::{App, Config};
+use std::path::Path;
+use wire::{Answer, Markup, check_responses, converse, same_answers};
 
 /// Requests for every page, as a browser, curl or telnet would send them.
 const SEEDS: &[&[u8]] = &[
@@ -24,6 +28,7 @@ const SEEDS: &[&[u8]] = &[
     b"POST /form_count/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 8\r\nExpect: 100-continue\r\n\r\ncount=41",
     b"GET /session_count/ HTTP/1.1\r\nHost: a\r\nCookie: sessionid=0123456789abcdef0123456789abcdef\r\n\r\n",
     b"POST /session_count/forget/ HTTP/1.1\r\nHost: a\r\nCookie: sessionid=x\r\nContent-Length: 0\r\n\r\n",
+    b"POST /session_count/cycle/ HTTP/1.1\r\nHost: a\r\nCookie: sessionid=0123456789abcdef0123456789abcdef\r\n\r\n",
     b"GET /signed_count/ HTTP/1.1\r\nHost: a\r\nCookie: signed_count=7.0000000000000000000000000000000000000000000000000000000000000000\r\n\r\n",
     b"POST /signed_count/reset/ HTTP/1.1\r\nHost: a\r\n\r\n",
     b"GET /inspect/?q=1 HTTP/1.1\r\nHost: a\r\nX-Test:  spaced  \r\nCookie: a=1; b=\"two\"\r\n\r\n",
@@ -117,97 +122,32 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// How the bytes of a request reach the server.
-#[derive(Clone, Copy)]
-enum Delivery {
-    Whole,
-    RandomPieces,
-}
-
-/// Feeds `input` to one conversation as `delivery` says, as the server
-/// does, and gives everything it wrote.
-fn converse(app: &App, config: &Config, input: &[u8], delivery: Delivery, rng: &mut Rng) -> Vec<u8> {
-    let (mut response, mut out, mut log) = (Response::default(), Vec::new(), AccessLog::default());
-    let mut conversation = Conversation::default();
-    let mut held = Vec::new();
-    let mut sent = 0;
-    while sent < input.len() {
-        let piece = match delivery {
-            Delivery::Whole => input.len(),
-            Delivery::RandomPieces => 1 + rng.below(input.len() - sent),
-        };
-        held.extend_from_slice(&input[sent..sent + piece]);
-        sent += piece;
-        let mut cx = Context {
-            handler: app,
-            config,
-            date: "Sun, 22 Nov 2026 03:40:00 GMT",
-            peer: "127.0.0.1:1",
-            response: &mut response,
-            out: &mut out,
-            log: &mut log,
-            closing: false,
-        };
-        let advance = conversation.advance(&mut held, &mut cx);
-        held.drain(..advance.consumed);
-        if matches!(advance.after, After::Close | After::Drain) {
-            break;
-        }
+/// Cut points that deliver `len` bytes in random pieces.
+fn random_cuts(rng: &mut Rng, len: usize) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    while at < len {
+        at += 1 + rng.below(len - at);
+        cuts.push(at);
     }
-    out
+    cuts
 }
 
-/// A final response: its status code, and whether it closed the connection.
-#[derive(Debug)]
-struct Answer {
-    status: String,
-    closes: bool,
-}
-
-/// Checks that `out` is a run of well-formed responses, and gives the final
-/// ones (not the `100 Continue`s, which depend on whether the body came
-/// with the head). A response with no body bytes after its head is taken
-/// as an answer to `HEAD`.
-fn check_responses(out: &[u8]) -> Result<Vec<Answer>, String> {
-    let mut statuses = Vec::new();
-    let mut rest = out;
-    while !rest.is_empty() {
-        let head_end = rest.windows(4).position(|w| w == b"\r\n\r\n").ok_or("a head without its end")? + 4;
-        let head = std::str::from_utf8(&rest[..head_end]).map_err(|_| "a head that is not UTF-8")?;
-        let status = head.strip_prefix("HTTP/1.1 ").and_then(|s| s.get(..3)).ok_or("no status line")?;
-        if status == "500" {
-            return Err("a 500: a page panicked".into());
-        }
-        rest = &rest[head_end..];
-        if status == "100" {
-            continue;
-        }
-        statuses.push(Answer { status: status.to_string(), closes: head.contains("\r\nConnection: close\r\n") });
-        let length: usize = head
-            .lines()
-            .find_map(|line| line.strip_prefix("Content-Length: "))
-            .ok_or("no Content-Length")?
-            .parse()
-            .map_err(|_| "a Content-Length that is not a number")?;
-        if rest.len() >= length && (rest.len() == length || rest[length..].starts_with(b"HTTP/1.1 ")) {
-            rest = &rest[length..];
-        } else if !rest.is_empty() && !rest.starts_with(b"HTTP/1.1 ") {
-            return Err(format!("{} bytes of body where Content-Length says {length}", rest.len()));
-        }
-    }
-    Ok(statuses)
+fn templates() -> Markup {
+    Markup::from_templates(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))
 }
 
 #[test]
 fn thousands_of_bent_requests_get_well_formed_answers() {
     let config = Config::default();
     let app = App::new(&config).expect("the default configuration is valid");
+    let markup = templates();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for case in 0..20_000 {
         let input = mutate(&mut rng, SEEDS[case % SEEDS.len()]);
-        let [in_pieces, whole] = [Delivery::RandomPieces, Delivery::Whole].map(|delivery| {
-            let out = converse(&app, &config, &input, delivery, &mut rng);
-            check_responses(&out).unwrap_or_else(|problem| {
+        let [in_pieces, whole] = [random_cuts(&mut rng, input.len()), Vec::new()].map(|cuts| {
+            let out = converse(&app, &config, &input, &cuts);
+            check_responses(&out, &markup).unwrap_or_else(|problem| {
                 let (input, out) = (String::from_utf8_lossy(&input), String::from_utf8_lossy(&out));
                 panic!("case {case}: {problem}\ninput: {input:?}\noutput: {out:?}")
             })
@@ -217,24 +157,15 @@ fn thousands_of_bent_requests_get_well_formed_answers() {
     }
 }
 
-/// Whether two deliveries of the same bytes got the same answers. One may
-/// stop short, but only where it closed the connection: a page that does
-/// not read the body answers before it has all arrived, and then closes
-/// rather than read the rest of the body as the next request.
-fn same_answers(a: &[Answer], b: &[Answer]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let same_statuses = short.iter().zip(long).all(|(x, y)| x.status == y.status);
-    same_statuses && (short.len() == long.len() || short.last().is_some_and(|last| last.closes))
-}
-
 #[test]
 fn the_seeds_themselves_are_answered_with_success_or_a_redirect() {
     let config = Config::default();
     let app = App::new(&config).expect("the default configuration is valid");
+    let markup = templates();
     let mut rng = Rng(1);
     for seed in SEEDS {
-        let out = converse(&app, &config, seed, Delivery::RandomPieces, &mut rng);
-        let statuses = check_responses(&out).unwrap();
+        let out = converse(&app, &config, seed, &random_cuts(&mut rng, seed.len()));
+        let statuses = check_responses(&out, &markup).unwrap();
         let seed = String::from_utf8_lossy(seed);
         assert!(!statuses.is_empty(), "{seed}");
         let fine = |answer: &Answer| answer.status.starts_with('2') || answer.status.starts_with('3');

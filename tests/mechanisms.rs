@@ -390,6 +390,50 @@ fn signed_cookies_survive_a_restart_only_with_a_kept_key() {
     assert!(page.text().contains("made its key up when it started"));
 }
 
+/// A server signing with `current` and still accepting `old`.
+fn rotated_config(current: &str, old: &[&str]) -> Config {
+    let old_secrets = old.iter().map(|key| Secret(key.as_bytes().to_vec())).collect();
+    Config { old_secrets, ..signed_config(current) }
+}
+
+const YESTERDAYS_KEY: &str = "yesterday's key, now retired";
+const TODAYS_KEY: &str = "today's key, of sixteen bytes or more";
+
+#[test]
+fn a_cookie_signed_with_an_old_key_is_accepted_and_signed_anew() {
+    // Django before 4.1.8 rejected these: rotating the key logged everyone out.
+    let before = cookie_pair(&get(TestServer::with_config(signed_config(YESTERDAYS_KEY)).addr, "/signed_count/", ""));
+    let rotated = TestServer::with_config(rotated_config(TODAYS_KEY, &[YESTERDAYS_KEY]));
+    let response = get(rotated.addr, "/signed_count/", &format!("Cookie: {before}\r\n"));
+    assert_eq!(response.shown_count(), Some(2));
+    let page = response.text();
+    assert!(
+        page.contains("signed with an") && page.contains("earlier key") && !page.contains("was rejected"),
+        "{page}"
+    );
+    let after = cookie_pair(&response);
+    // The new cookie is today's: a server that knows only today's key takes it.
+    let today_only = TestServer::with_config(signed_config(TODAYS_KEY));
+    let next = get(today_only.addr, "/signed_count/", &format!("Cookie: {after}\r\n"));
+    assert_eq!(next.shown_count(), Some(3));
+    assert!(!next.text().contains("earlier key"));
+    // Without the fallback, yesterday's cookie is rejected.
+    assert_eq!(get(today_only.addr, "/signed_count/", &format!("Cookie: {before}\r\n")).shown_count(), Some(1));
+}
+
+#[test]
+fn the_current_key_signs_never_an_old_one() {
+    // Flask 3.1.0 signed with the last fallback key (CVE-2025-47278).
+    let rotated = TestServer::with_config(rotated_config(TODAYS_KEY, &[YESTERDAYS_KEY, "the key before yesterday's"]));
+    let from_rotated = cookie_pair(&get(rotated.addr, "/signed_count/", ""));
+    let from_today_only =
+        cookie_pair(&get(TestServer::with_config(signed_config(TODAYS_KEY)).addr, "/signed_count/", ""));
+    assert_eq!(from_rotated, from_today_only, "the same count, signed with the same key");
+    let yesterday_only = TestServer::with_config(signed_config(YESTERDAYS_KEY));
+    let response = get(yesterday_only.addr, "/signed_count/", &format!("Cookie: {from_rotated}\r\n"));
+    assert!(response.text().contains("was rejected"), "an old key did not sign it");
+}
+
 // Starting over.
 
 #[test]

@@ -194,7 +194,7 @@ fn the_session_picture_shows_the_store_and_the_id_cut_short() {
     let short = &id[..6];
     assert_eq!(marks(&page, "sent"), [format!("sessionid={short}…")]);
     assert_eq!(marks(&page, "back"), [format!("sessionid={short}…")]);
-    assert!(page.contains(&format!("keeps in its memory: {short}… → count <mark>2</mark>")), "{page}");
+    assert!(page.contains(&format!("keeps in the memory of this process: {short}… → count <mark>2</mark>")), "{page}");
 }
 
 #[test]

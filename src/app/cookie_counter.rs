@@ -20,7 +20,7 @@ pub const COOKIE: &str = "count";
 const PATH: &str = "/count_view/";
 
 /// The seed lesson's view: read `count`, add one, render it, set it.
-pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let previous = cookie::values(request, COOKIE).find_map(parse_count);
     let invalid = match previous {
         None => cookie::values(request, COOKIE).next().map(String::from_utf8_lossy),
@@ -33,7 +33,7 @@ pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response
     response.header("Set-Cookie", &header);
     no_store(response);
     let exchange = picture(request, previous, invalid.is_some(), value.as_str(), &header);
-    render(response, &pages::CountView { walk: routes::walk(PATH), count, invalid, exchange });
+    render(response, &pages::CountView { walk: routes::walk(PATH), count, invalid, exchange, served_by: app.name() });
 }
 
 /// This exchange: the `count` cookie that came (marked), the one that goes
@@ -79,6 +79,6 @@ fn picture<'a>(
 }
 
 /// "Start over": ask the browser to delete the cookie.
-pub fn reset(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
-    start_over(response, "the count cookie", &SetCookie::deletion(COOKIE, "/"), PATH);
+pub fn reset(app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
+    start_over(app, response, "the count cookie", &SetCookie::deletion(COOKIE, "/"), PATH);
 }

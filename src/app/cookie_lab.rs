@@ -273,31 +273,33 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         answered: vec![Line::prose(prose!("(no Set-Cookie)"))],
         answer_note: prose!("Nothing changes in your browser."),
     };
-    let page = pages::CookieLab { walk: routes::walk(PATH), cookies, masked, host: host(app, request), exchange };
+    let served_by = app.name();
+    let page =
+        pages::CookieLab { walk: routes::walk(PATH), cookies, masked, host: host(app, request), exchange, served_by };
     render(response, &page);
 }
 
 /// `/cookies/set`: sets one cookie and sends the browser back to the lab.
-pub fn set(_app: &App, request: &Request, body: &[u8], response: &mut Response) {
+pub fn set(app: &App, request: &Request, body: &[u8], response: &mut Response) {
     let wanted = match wanted(request, body) {
         Ok(wanted) => wanted,
-        Err(refusal) => return refused(response, refusal),
+        Err(refusal) => return refused(app, response, refusal),
     };
     match wanted.set_cookie() {
-        Ok(cookie) => back_to_the_lab(request, response, &cookie, "Set"),
-        Err(refusal) => refused(response, refusal),
+        Ok(cookie) => back_to_the_lab(app, request, response, &cookie, "Set"),
+        Err(refusal) => refused(app, response, refusal),
     }
 }
 
 /// `/cookies/delete`: deletes one cookie and sends the browser back.
-pub fn delete(_app: &App, request: &Request, body: &[u8], response: &mut Response) {
+pub fn delete(app: &App, request: &Request, body: &[u8], response: &mut Response) {
     let wanted = match wanted(request, body) {
         Ok(wanted) => wanted,
-        Err(refusal) => return refused(response, refusal),
+        Err(refusal) => return refused(app, response, refusal),
     };
     match wanted.deletion() {
-        Ok(cookie) => back_to_the_lab(request, response, &cookie, "Deleted"),
-        Err(refusal) => refused(response, refusal),
+        Ok(cookie) => back_to_the_lab(app, request, response, &cookie, "Deleted"),
+        Err(refusal) => refused(app, response, refusal),
     }
 }
 
@@ -312,18 +314,18 @@ fn wanted<'a>(request: &Request<'_, 'a>, body: &'a [u8]) -> Result<Wanted<'a>, R
 
 /// `302 Found` (or `303 See Other` after a form) to the lab, with the
 /// cookie's header.
-fn back_to_the_lab(request: &Request, response: &mut Response, cookie: &SetCookie, done: &'static str) {
+fn back_to_the_lab(app: &App, request: &Request, response: &mut Response, cookie: &SetCookie, done: &'static str) {
     let status = if request.method == Method::Post { Status::SEE_OTHER } else { Status::FOUND };
     response.set_status(status);
     response.header("Location", PATH);
     response.set_cookie(cookie);
     no_store(response);
     let header = cookie.to_string();
-    render(response, &pages::LabDone { status, done, set_cookie: &header });
+    render(response, &pages::LabDone { status, done, set_cookie: &header, served_by: app.name() });
 }
 
 /// `400 Bad Request` and the page that names the rule.
-fn refused(response: &mut Response, refusal: Refusal) {
+fn refused(app: &App, response: &mut Response, refusal: Refusal) {
     response.set_status(Status::BAD_REQUEST);
     no_store(response);
     let shown = format!("{:?}", refusal.value);
@@ -332,6 +334,7 @@ fn refused(response: &mut Response, refusal: Refusal) {
         source: refusal.broken.source(),
         part: refusal.part,
         value: Cow::Owned(shown),
+        served_by: app.name(),
     };
     render(response, &page);
 }

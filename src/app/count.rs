@@ -2,6 +2,8 @@
 //! what the next count is. Every page uses these rules, wherever its count
 //! travels (cookie, URL, form field, server-side session).
 
+use crate::http::grammar;
+
 /// Most digits a count may have: `u64::MAX` has 20.
 const MAX_DIGITS: usize = 20;
 
@@ -12,10 +14,10 @@ const MAX_DIGITS: usize = 20;
 /// the first three; Python's `int()` takes `-1`, ` 7` and any number of
 /// digits, which this server refuses as well, to keep one simple rule.
 pub fn parse_count(value: &[u8]) -> Option<u64> {
-    if value.is_empty() || value.len() > MAX_DIGITS || !value.iter().all(u8::is_ascii_digit) {
+    if value.len() > MAX_DIGITS {
         return None;
     }
-    value.iter().try_fold(0u64, |n, &d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+    grammar::decimal(value)
 }
 
 /// The first valid `count` field of a form-encoded string (a query string

@@ -13,7 +13,7 @@ use super::exchange::{Line, Prose, RequestLine, prose};
 use super::sessions;
 use crate::cookie;
 use crate::http::Request;
-use crate::http::request::trim_ows;
+use crate::http::grammar::trim_ows;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -22,7 +22,7 @@ use std::ops::Range;
 pub const HTTP_ONLY_COOKIES: &[&str] = &[sessions::COOKIE];
 
 /// Characters of a masked value that are shown.
-const SHOWN: usize = 6;
+pub const SHOWN: usize = 6;
 
 /// Why values are masked, in a sentence for pages and JSON.
 pub const WHY_MASKED: &str = "sessionid is cut short: this server sets it HttpOnly, so that no script in a page can \

@@ -16,7 +16,7 @@ use super::count::{next_count, parse_count};
 use super::echo;
 use super::exchange::{Exchange, Line, Prose, prose};
 use super::{App, ok_line, pages, render, routes};
-use crate::http::request::trim_ows;
+use crate::http::grammar::trim_ows;
 use crate::http::response::Decimal;
 use crate::http::{Request, Response};
 use std::borrow::Cow;
@@ -109,7 +109,7 @@ fn previous_count(request: &Request) -> Option<u64> {
 
 /// Reads the count from the tag the browser's copy carries, and sends the
 /// next page with the next tag.
-pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let previous = previous_count(request);
     let sent_tags: Vec<&[u8]> = request.headers_named("if-none-match").collect();
     let invalid = match previous {
@@ -121,7 +121,14 @@ pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response
     response.header("ETag", &tag);
     response.header("Cache-Control", CACHE_CONTROL);
     let exchange = picture(request, &sent_tags, previous, &tag);
-    render(response, &pages::EtagCount { walk: routes::walk(PATH), count, invalid: invalid.map(Cow::Owned), exchange });
+    let page = pages::EtagCount {
+        walk: routes::walk(PATH),
+        count,
+        invalid: invalid.map(Cow::Owned),
+        exchange,
+        served_by: app.name(),
+    };
+    render(response, &page);
 }
 
 /// This exchange: the tag that came (marked when it held the count), and

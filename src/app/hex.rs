@@ -24,12 +24,13 @@ pub fn decode<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
     Some(bytes)
 }
 
+/// A lowercase hex digit's value: this server writes lowercase, so an
+/// uppercase digit means the text did not come from it.
 fn digit(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+    if c.is_ascii_uppercase() {
+        return None;
     }
+    crate::http::grammar::hex_digit(c)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use super::count::{count_field, next_count, parse_count};
 use super::echo;
 use super::exchange::{Exchange, Line, Prose, prose};
 use super::{App, ok_line, pages, render, routes};
-use crate::http::request::trim_ows;
+use crate::http::grammar::trim_ows;
 use crate::http::{HttpError, Method, Request, Response};
 use std::borrow::Cow;
 
@@ -45,7 +45,7 @@ pub fn check_content_type(request: &Request) -> Result<(), HttpError> {
 
 /// Shows the form, with the count that came in the posted body (if any)
 /// plus one in its hidden field.
-pub fn page(_app: &App, request: &Request, body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, body: &[u8], response: &mut Response) {
     let posted = request.method == Method::Post;
     let previous = posted.then(|| count_field(body)).flatten();
     let invalid = match previous {
@@ -59,7 +59,7 @@ pub fn page(_app: &App, request: &Request, body: &[u8], response: &mut Response)
     response.header("Cache-Control", CACHE_CONTROL);
     let text = String::from_utf8_lossy(body);
     let exchange = picture(request, posted.then_some(&*text), previous, count);
-    render(response, &pages::FormCount { walk: routes::walk(PATH), count, invalid, exchange });
+    render(response, &pages::FormCount { walk: routes::walk(PATH), count, invalid, exchange, served_by: app.name() });
 }
 
 /// This exchange: the body posted (its count marked), and the form sent

@@ -16,7 +16,7 @@
 
 use super::{App, echo, hidden_field, host, no_store, pages, render, routes};
 use crate::cookie;
-use crate::http::request::trim_ows;
+use crate::http::grammar::trim_ows;
 use crate::http::{Request, Response};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -90,6 +90,7 @@ pub fn page(app: &App, request: &Request, body: &[u8], response: &mut Response) 
         body_len: body.len(),
         form,
         host: host(app, request),
+        served_by: app.name(),
     };
     render(response, &page);
 }

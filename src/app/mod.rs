@@ -7,7 +7,7 @@
 //! | [`test_cookie`] | (checks whether the browser keeps cookies at all) |
 //! | [`url_rewriting`] | the query string of a link |
 //! | [`hidden_field`] | a hidden field of a form |
-//! | [`sessions`] | the server's memory, found by a random id in a cookie |
+//! | [`sessions`] | the server (memory, SQLite or Redis: [`session_store`]), found by a random id in a cookie |
 //! | [`signed_cookie`] | a cookie carrying an HMAC of its value |
 //! | [`etag_counter`] | the browser's cache, as the page's `ETag` |
 //! | [`cookie_lab`] | (cookies of your own, with any attribute) |
@@ -20,6 +20,10 @@
 //! `Allow`) for a method a path does not take, and the answer to
 //! `OPTIONS`. Every counter page draws its exchange ([`exchange`]) and
 //! shows what the client sent by the rules of [`echo`].
+//!
+//! When the server has a name (`--name`, for telling several apart behind
+//! a balancer), every answer says it: in a `Served-By` header, and in
+//! the footer of every page.
 
 pub mod cookie_counter;
 pub mod cookie_lab;
@@ -58,8 +62,10 @@ use std::fmt;
 pub struct App {
     /// Counts kept on the server, for the session page.
     sessions: SessionStore,
-    /// The key for the signed-cookie page.
+    /// The keys for the signed-cookie page.
     signer: Signer,
+    /// This server's `--name`, if it was given one.
+    name: Option<String>,
     /// The address the server was told to listen on, for the example
     /// commands on a page whose request named no `Host` (HTTP/1.0).
     bind: String,
@@ -67,14 +73,21 @@ pub struct App {
 
 impl App {
     /// Builds the application state from the configuration: the session
-    /// store, and the signing key (made up at random if none is given).
+    /// store, and the signing keys (the current one made up at random if
+    /// none is given).
     pub fn new(config: &Config) -> Result<Self, String> {
         let signer = match &config.secret {
             Some(secret) => Signer::new(&secret.0)?,
             None => Signer::random()?,
         };
-        let sessions = SessionStore::new(config.session_ttl, config.max_sessions);
-        Ok(App { sessions, signer, bind: config.bind.to_string() })
+        let signer = signer.with_fallbacks(config.old_secrets.iter().map(|old| old.0.as_slice()))?;
+        let sessions = SessionStore::open(config)?;
+        Ok(App { sessions, signer, name: config.name.clone(), bind: config.bind.to_string() })
+    }
+
+    /// This server's `--name`, for the pages' footer.
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 }
 
@@ -95,19 +108,23 @@ impl crate::http::Handler for App {
     }
 
     fn respond(&self, request: &Request, body: &[u8], response: &mut Response) {
+        if let Some(name) = &self.name {
+            // Checked by `Config::validate`: a token, safe in a header.
+            response.header("Served-By", name);
+        }
         if request.path == "*" {
             // `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7).
             return options(&routes::server_methods(), response);
         }
         let Some(route) = routes::find(request.path) else {
             return match routes::with_slash(request.path) {
-                Some(route) => site::add_slash(route.path, request, response),
-                None => site::not_found(response),
+                Some(route) => site::add_slash(self, route.path, request, response),
+                None => site::not_found(self, response),
             };
         };
         match request.method {
             Method::Options => options(&route.allowed(), response),
-            method if !route.allows(method) => site::method_not_allowed(&route.allowed(), response),
+            method if !route.allows(method) => site::method_not_allowed(self, &route.allowed(), response),
             // HEAD is GET without the body (RFC 9110 §9.3.2): the page is
             // made for GET, so that `Content-Length` and every other
             // header are the ones GET would get, and the server then
@@ -152,10 +169,17 @@ fn no_store(response: &mut Response) {
 }
 
 /// The page that confirms a "start over": what was deleted, and how.
-fn start_over(response: &mut Response, what: &'static str, deleted: &SetCookie, back: &'static str) {
+fn start_over(app: &App, response: &mut Response, what: &'static str, deleted: &SetCookie, back: &'static str) {
     response.set_cookie(deleted);
     no_store(response);
-    render(response, &pages::Reset { what, set_cookie: deleted, back, ended_session: None });
+    let served_by = app.name();
+    render(response, &pages::Reset { what, set_cookie: deleted, back, ended_session: None, served_by });
+}
+
+/// An error page: the status, and what went wrong in a sentence or two.
+fn error_page(app: &App, response: &mut Response, status: Status, explanation: &str) {
+    response.set_status(status);
+    render(response, &pages::ErrorPage { status, explanation, served_by: app.name() });
 }
 
 /// The status line of a successful page, for the pictures.

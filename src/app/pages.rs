@@ -9,6 +9,7 @@
 
 use super::exchange::Exchange;
 use super::routes::{Facts, Listing, Walk};
+use super::session_store::StoreKind;
 use crate::cookie::SetCookie;
 use crate::http::{Request, Status};
 use askama::Template;
@@ -27,6 +28,8 @@ pub struct Index<'a> {
     pub rows: Vec<(&'static str, &'static Listing, &'static Facts)>,
     /// Where the server can be reached, for the example commands.
     pub host: Cow<'a, str>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/count_view/`: the seed lesson's cookie counter.
@@ -41,6 +44,8 @@ pub struct CountView<'a> {
     pub invalid: Option<Cow<'a, str>>,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// The answer to a "start over": what was deleted.
@@ -55,6 +60,8 @@ pub struct Reset<'a> {
     pub back: &'static str,
     /// For a session: whether the server had it and deleted it.
     pub ended_session: Option<bool>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/test_cookie/`: the test cookie is set.
@@ -65,6 +72,8 @@ pub struct TestCookie<'a> {
     pub walk: Walk,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/test_cookie/check/`: did it come back?
@@ -80,6 +89,8 @@ pub struct TestCookieCheck<'a> {
     pub other_cookies: bool,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/url_count/`: the count in the link.
@@ -96,6 +107,8 @@ pub struct UrlCount<'a> {
     pub next_link: String,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/form_count/`: the count in a hidden field.
@@ -111,6 +124,8 @@ pub struct FormCount<'a> {
     pub invalid: Option<Cow<'a, str>>,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/session_count/`: the count on the server.
@@ -123,12 +138,30 @@ pub struct SessionCount<'a> {
     pub count: u64,
     /// An id came that the server does not know, and was not adopted.
     pub rejected: bool,
-    /// Where this server keeps its sessions, in words.
-    pub store: &'static str,
+    /// Which kind of store keeps the session, for what that means.
+    pub store: StoreKind,
+    /// Where the store is: "the memory of this process", "the SQLite file
+    /// sessions.db", "Redis at 127.0.0.1:6379, database 0".
+    pub place: &'a str,
     /// How long an unused session lives, in words.
     pub lifetime: String,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
+}
+
+/// `/session_count/cycle/`: the session moved to a new id ("log in").
+#[derive(Template)]
+#[template(path = "session_cycle.html")]
+pub struct SessionCycle<'a> {
+    /// The ids before and after, cut short, and the count they carried;
+    /// `None` when no live session came to be moved.
+    pub moved: Option<(&'a str, &'a str, u64)>,
+    /// The `Set-Cookie` value sent, the id cut short, when one was.
+    pub set_cookie: Option<String>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/signed_count/`: the count in a signed cookie.
@@ -143,8 +176,13 @@ pub struct SignedCount<'a> {
     pub rejected: bool,
     /// The key was made up at start, so restarts invalidate cookies.
     pub ephemeral_key: bool,
+    /// The cookie that came was signed with an earlier key, accepted, and
+    /// is now signed with the current one.
+    pub old_key: bool,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/etag_count/`: the count in the browser's cache.
@@ -159,6 +197,8 @@ pub struct EtagCount<'a> {
     pub invalid: Option<Cow<'a, str>>,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/cookies/`: the cookie lab.
@@ -176,6 +216,8 @@ pub struct CookieLab<'a> {
     pub host: Cow<'a, str>,
     /// The picture of this exchange.
     pub exchange: Exchange<'a>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// One cookie the lab received.
@@ -201,6 +243,8 @@ pub struct LabDone<'a> {
     pub done: &'static str,
     /// The `Set-Cookie` value sent.
     pub set_cookie: &'a str,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// The cookie lab's refusal: which rule the cookie broke.
@@ -216,6 +260,8 @@ pub struct CookieRefused<'a> {
     /// That part as sent, quoted, control characters written out
     /// (`"a\r\nb"`).
     pub value: Cow<'a, str>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// `/inspect/`: the request as parsed.
@@ -241,6 +287,8 @@ pub struct Inspect<'a, 'h, 'b> {
     pub form: Option<Vec<(Cow<'a, str>, Cow<'a, str>)>>,
     /// Where the server was reached, for the example command.
     pub host: Cow<'b, str>,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// A page that moved, or an address without its final slash.
@@ -253,14 +301,18 @@ pub struct Moved<'a> {
     pub location: &'a str,
     /// Why, in a sentence or two.
     pub explanation: &'static str,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }
 
 /// A 404, 405 or 503 page.
 #[derive(Template)]
 #[template(path = "error.html")]
-pub struct ErrorPage {
+pub struct ErrorPage<'a> {
     /// The status, shown as "404 Not Found".
     pub status: Status,
     /// What went wrong and what to do, in a sentence or two.
-    pub explanation: &'static str,
+    pub explanation: &'a str,
+    /// This server's `--name`, for the footer; `None` when not given.
+    pub served_by: Option<&'a str>,
 }

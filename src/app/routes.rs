@@ -184,16 +184,18 @@ const ROUTES: &[Route] = &[
         "Server-side session",
         "the count lives on the server; your browser holds only a random id",
         Facts {
-            lives: "the server's memory; the browser holds a random id",
+            lives: "the server (its memory, a SQLite file or Redis); the browser holds a random id",
             read_by: "the server only",
             forged_by: "nobody (a stolen id impersonates, though)",
-            survives_restart: "no: this server keeps sessions in memory",
-            scaling: "not by itself: another server does not know these sessions, so the load balancer must send \
-                      each visitor back to the same server (sticky sessions, lost with it), or every server must \
-                      use one shared store (a database, Redis)",
+            survives_restart: "only in a store outside the process (--sessions sqlite:PATH or redis://), not in \
+                               memory",
+            scaling: "every server needs the same store (Redis; SQLite on one machine), or a load balancer that \
+                      sends each visitor back to the same server (sticky sessions), who loses the session when \
+                      that server goes",
         },
     ),
     Route::post("/session_count/forget/", sessions::forget),
+    Route::post("/session_count/cycle/", sessions::cycle),
     Route::get("/signed_count/", signed_cookie::page).compared(
         "Signed cookie",
         "the count lives in a cookie you can read but cannot forge",
@@ -202,8 +204,8 @@ const ROUTES: &[Route] = &[
             read_by: "the user, and the page's scripts",
             forged_by: "nobody without the key",
             survives_restart: "yes, if the key is kept",
-            scaling: "freely, if every server has the key; a new key rejects every cookie signed with the old one, \
-                      unless servers accept both for a while",
+            scaling: "freely, if every server has the key; --old-secret-file changes the key without rejecting \
+                      what the old one signed",
         },
     ),
     Route::post("/signed_count/reset/", signed_cookie::reset),

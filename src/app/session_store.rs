@@ -2,30 +2,80 @@
 //! only a random id (Django's session framework, in miniature).
 //!
 //! The browser gets `Set-Cookie: sessionid=<32 hex digits>` and sends the
-//! id back; the server looks the id up in this store. The client can no
+//! id back; the server looks the id up in a store. The client can no
 //! longer change the count, only present an id, and an id is worth
 //! something only if the server issued it and it has not expired: an
 //! unknown id is never adopted (that would let an attacker pick a victim's
 //! id in advance, "session fixation"), and a new session with a new id
-//! starts instead.
+//! starts instead. Whatever the store, ids are 128 bits from the operating
+//! system's secure random source, drawn here and nowhere else.
 //!
-//! The store is bounded: past `max_sessions`, the session idle longest is
-//! evicted, so a flood of new clients costs a fixed amount of memory. Every
-//! operation takes the lock for one lookup or insert and releases it; no
-//! lock is held while a page is rendered or a byte is sent.
+//! ## Where the sessions live (`--sessions`)
+//!
+//! | store | module | survives a restart | shared by |
+//! |---|---|---|---|
+//! | `memory` (default) | [`memory`] | no | this process only |
+//! | `sqlite:PATH` | [`sqlite`] | yes | the processes on this host that open the file |
+//! | `redis://HOST:PORT[/DB]` | [`redis`] | yes, while Redis keeps its data | every server that reaches that Redis |
+//!
+//! ## Counting without losing a count
+//!
+//! Two tabs, or two servers behind a balancer, can bring the same session
+//! at the same moment. A store that reads the count, adds one in the
+//! server and writes it back loses one of the two visits (the lost update
+//! that express-session, connect-redis, Flask-Session and tower-sessions
+//! users report most). Every store here makes a visit one atomic operation
+//! in the store itself: one locked update in memory, one
+//! `UPDATE ... SET count = count + 1 ... RETURNING` in SQLite, one
+//! `MULTI`/`INCR`/`EXEC` transaction in Redis. Moving a session to a new id
+//! ([`SessionStore::cycle`]) is one atomic operation too.
+//!
+//! ## A store that is slow or down: the trade-off
+//!
+//! The workers are event loops (`server::worker`): while one waits for
+//! SQLite or Redis, every other connection it owns waits with it. So every
+//! call to a store outside the process is bounded by
+//! `Config::store_timeout` (250 ms by default), and after a failure the
+//! store is left alone for `Config::store_backoff` (1 s): meanwhile the
+//! session page answers `503` at once, then one request (only one, on
+//! whichever worker gets there first) asks the store again. A store that is
+//! down therefore costs the session page its answers, costs each worker at
+//! most one timeout per backoff, and costs the other pages nothing more.
+//! When the store answers again, its sessions carry on where they were.
+//!
+//! The price of giving up after a timeout: the server cannot tell whether
+//! the command it gave up on was carried out. A visit answered `503` may
+//! still have been counted, if the store was only slow and applied it
+//! later. Nothing is ever counted twice for one answer shown.
 
+mod memory;
+mod outage;
+mod redis;
+mod sqlite;
+
+use self::memory::MemoryStore;
+use self::outage::Outage;
+use self::redis::RedisStore;
+use self::sqlite::SqliteStore;
 use super::hex;
-use std::collections::{BTreeMap, HashMap};
+use crate::config::{Config, SessionStorage};
 use std::fmt;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Bytes of randomness in a session id: 128 bits.
 const KEY_BYTES: usize = 16;
 
-/// Expired sessions dropped, at most, when a new one is added. More than
-/// one, so that the expired ones go faster than new ones arrive.
+/// Expired sessions dropped, at most, when a new one is added (by the
+/// stores that sweep: memory and SQLite). More than one, so that the
+/// expired ones go faster than new ones arrive; only a few, so that the
+/// first visit after a quiet spell does not wait while thousands go.
 const SWEEP_PER_INSERT: usize = 4;
+
+/// Ids looked up, at most, in a store outside the process for one request:
+/// a browser sends one, or two when a stray cookie sits on a narrower
+/// path. Each lookup is a round trip, so a request carrying a hundred
+/// `sessionid` cookies must not cost a hundred.
+const MOST_IDS_LOOKED_UP: usize = 4;
 
 /// A session id: 128 bits from the operating system's secure random
 /// source, written as 32 lowercase hex digits (a URL-safe alphabet).
@@ -52,6 +102,11 @@ impl SessionKey {
         hex::encode_into(&self.0, &mut text);
         HexKey(String::from_utf8(text).expect("hex digits are ASCII"))
     }
+
+    /// The id's 16 bytes, as a store keeps them.
+    fn as_bytes(&self) -> &[u8; KEY_BYTES] {
+        &self.0
+    }
 }
 
 /// A session id written out.
@@ -70,40 +125,6 @@ impl fmt::Debug for SessionKey {
     }
 }
 
-/// What the store knows about one session.
-#[derive(Debug)]
-struct Entry {
-    /// Visits so far.
-    count: u64,
-    /// The last visit: the session expires `ttl` after it.
-    last_seen: Instant,
-    /// Its place in `Sessions::by_age`.
-    tick: u64,
-}
-
-/// The sessions, and the order in which they were last used.
-#[derive(Debug, Default)]
-struct Sessions {
-    /// Every session held, by id.
-    entries: HashMap<SessionKey, Entry>,
-    /// Keys by the tick of their last use, oldest first: the front is both
-    /// the next to expire and the next to evict.
-    by_age: BTreeMap<u64, SessionKey>,
-    /// The last tick handed out: a counter of uses, not a clock.
-    next_tick: u64,
-}
-
-/// Every live session, shared by the worker threads.
-#[derive(Debug)]
-pub struct SessionStore {
-    /// The sessions, behind one lock taken briefly per operation.
-    sessions: Mutex<Sessions>,
-    /// A session unused for this long is gone.
-    ttl: Duration,
-    /// Most sessions kept at once.
-    max_sessions: usize,
-}
-
 /// What a visit found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Visit {
@@ -116,259 +137,240 @@ pub struct Visit {
     pub new: bool,
 }
 
+/// A session moved to a new id ("log in").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cycle {
+    /// The id it had, now worth nothing.
+    pub old: SessionKey,
+    /// The id it has now.
+    pub new: SessionKey,
+    /// Its count, unchanged.
+    pub count: u64,
+}
+
+/// Why the session page cannot answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreError {
+    /// The operating system gave no randomness for a new id.
+    NoRandomness,
+    /// The store failed or did not answer in time, now or a moment ago.
+    Unavailable,
+}
+
+/// Which kind of store holds the sessions, for the page to explain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    Memory,
+    Sqlite,
+    Redis,
+}
+
+/// Every session, in the store the configuration chose.
+#[derive(Debug)]
+pub struct SessionStore {
+    /// The store itself.
+    backend: Backend,
+    /// A session unused for this long is gone.
+    ttl: Duration,
+    /// Where the sessions live, in words: "the memory of this process",
+    /// "the SQLite file sessions.db", "Redis at 127.0.0.1:6379, database 0".
+    place: String,
+    /// For the stores outside the process: whether they failed a moment
+    /// ago, and so are not to be asked yet.
+    outage: Outage,
+}
+
+/// The three stores. An enum rather than a trait object, so that the
+/// memory store, the default and the fastest, is reached with one `match`
+/// and no indirect call.
+#[derive(Debug)]
+enum Backend {
+    Memory(MemoryStore),
+    Sqlite(SqliteStore),
+    Redis(RedisStore),
+}
+
+/// What a store outside this process does for a session. Each call is
+/// one atomic operation in the store, bounded by the store timeout.
+trait SharedStore {
+    /// One more visit to a live session, which also restarts its idle
+    /// clock: its new count, or `None` if the id is unknown or expired.
+    fn touch(&self, key: SessionKey) -> Result<Option<u64>, Failure>;
+    /// Adds a new session counting 1.
+    fn insert(&self, key: SessionKey) -> Result<(), Failure>;
+    /// Ends a session; says whether it was live.
+    fn remove(&self, key: SessionKey) -> Result<bool, Failure>;
+    /// Moves a live session to the id `new`, keeping its count: the count,
+    /// or `None` if `old` is unknown or expired.
+    fn rename(&self, old: SessionKey, new: SessionKey) -> Result<Option<u64>, Failure>;
+}
+
+/// Why an operation failed, before the page is told.
+#[derive(Debug)]
+enum Failure {
+    /// No randomness for a new id: not the store's fault.
+    NoRandomness,
+    /// The store failed, or did not answer in time; what it said, for the
+    /// log.
+    Store(String),
+}
+
+impl From<getrandom::Error> for Failure {
+    fn from(_: getrandom::Error) -> Self {
+        Failure::NoRandomness
+    }
+}
+
 impl SessionStore {
-    pub fn new(ttl: Duration, max_sessions: usize) -> Self {
-        SessionStore { sessions: Mutex::default(), ttl, max_sessions: max_sessions.max(1) }
+    /// Opens the store the configuration names. A SQLite file that cannot
+    /// be opened is an error; a Redis that does not answer yet is not (it
+    /// is said on stderr, and the session page answers `503` until it does).
+    pub fn open(config: &Config) -> Result<Self, String> {
+        let (backend, place) = match &config.sessions {
+            SessionStorage::Memory => (
+                Backend::Memory(MemoryStore::new(config.session_ttl, config.max_sessions)),
+                "the memory of this process".into(),
+            ),
+            SessionStorage::Sqlite(path) => {
+                let store = SqliteStore::open(path, config)?;
+                (Backend::Sqlite(store), format!("the SQLite file {}", path.display()))
+            }
+            SessionStorage::Redis(address) => {
+                let store = RedisStore::open(address, config)?;
+                (Backend::Redis(store), format!("Redis at {address}"))
+            }
+        };
+        let store = SessionStore { backend, ttl: config.session_ttl, place, outage: Outage::new(config.store_backoff) };
+        store.check_at_start();
+        Ok(store)
     }
 
     /// Counts a visit: one more for the first live session among the ids
     /// `presented` (a browser may send several), otherwise a new session
-    /// counting 1. Fails only if the operating system cannot give
-    /// randomness for a new id.
-    pub fn visit(
-        &self,
-        presented: impl IntoIterator<Item = SessionKey>,
-        now: Instant,
-    ) -> Result<Visit, getrandom::Error> {
-        for key in presented {
-            if let Some(count) = self.lock().touch(key, now, self.ttl) {
-                return Ok(Visit { key, count, new: false });
-            }
+    /// counting 1.
+    pub fn visit(&self, presented: impl IntoIterator<Item = SessionKey>) -> Result<Visit, StoreError> {
+        match &self.backend {
+            Backend::Memory(memory) => memory.visit(presented, Instant::now()).map_err(|_| StoreError::NoRandomness),
+            Backend::Sqlite(sqlite) => self.ask(|| visit_shared(sqlite, presented)),
+            Backend::Redis(redis) => self.ask(|| visit_shared(redis, presented)),
         }
-        // The random id is drawn before taking the lock, not under it.
-        let key = SessionKey::random()?;
-        self.lock().insert(key, now, self.ttl, self.max_sessions);
-        Ok(Visit { key, count: 1, new: true })
     }
 
-    /// Ends a session, as "forget me" does. Says whether it was live.
-    pub fn forget(&self, key: SessionKey) -> bool {
-        self.lock().remove(key).is_some()
+    /// Ends the first live session among the ids `presented`, as "forget
+    /// me" does. Says whether one was live.
+    pub fn forget(&self, presented: impl IntoIterator<Item = SessionKey>) -> Result<bool, StoreError> {
+        let mut presented = presented.into_iter();
+        match &self.backend {
+            Backend::Memory(memory) => Ok(presented.any(|key| memory.forget(key))),
+            Backend::Sqlite(sqlite) => self.ask(|| forget_shared(sqlite, presented)),
+            Backend::Redis(redis) => self.ask(|| forget_shared(redis, presented)),
+        }
     }
 
-    /// Live and expired-but-not-yet-dropped sessions held.
-    pub fn len(&self) -> usize {
-        self.lock().entries.len()
+    /// Gives the first live session among the ids `presented` a new id,
+    /// keeping its count; the old id is then worth nothing. `None` if no
+    /// session was live.
+    pub fn cycle(&self, presented: impl IntoIterator<Item = SessionKey>) -> Result<Option<Cycle>, StoreError> {
+        match &self.backend {
+            Backend::Memory(memory) => memory.cycle(presented, Instant::now()).map_err(|_| StoreError::NoRandomness),
+            Backend::Sqlite(sqlite) => self.ask(|| cycle_shared(sqlite, presented)),
+            Backend::Redis(redis) => self.ask(|| cycle_shared(redis, presented)),
+        }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
+    /// How long an unused session lives.
     pub fn ttl(&self) -> Duration {
         self.ttl
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Sessions> {
-        // A panic elsewhere while holding the lock cannot leave the map
-        // half-updated in a way that matters for counting; carry on.
-        self.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Where the sessions live, in words.
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    pub fn kind(&self) -> StoreKind {
+        match self.backend {
+            Backend::Memory(_) => StoreKind::Memory,
+            Backend::Sqlite(_) => StoreKind::Sqlite,
+            Backend::Redis(_) => StoreKind::Redis,
+        }
+    }
+
+    /// How long the session page asks clients to wait after a failure.
+    pub fn backoff(&self) -> Duration {
+        self.outage.backoff()
+    }
+
+    /// Runs one operation on a store outside the process, unless it failed
+    /// a moment ago, and keeps track of its failures.
+    fn ask<T>(&self, operation: impl FnOnce() -> Result<T, Failure>) -> Result<T, StoreError> {
+        if !self.outage.may_ask() {
+            return Err(StoreError::Unavailable);
+        }
+        match operation() {
+            Ok(answer) => {
+                self.outage.answered(&self.place);
+                Ok(answer)
+            }
+            Err(Failure::NoRandomness) => Err(StoreError::NoRandomness),
+            Err(Failure::Store(why)) => {
+                self.outage.failed(&self.place, &why);
+                Err(StoreError::Unavailable)
+            }
+        }
+    }
+
+    /// Asks a store outside the process one harmless question at start,
+    /// so that one that cannot be reached is reported before the first
+    /// visitor finds out.
+    fn check_at_start(&self) {
+        let unknown = SessionKey([0; KEY_BYTES]);
+        let _ = match &self.backend {
+            Backend::Memory(_) => return,
+            Backend::Sqlite(sqlite) => self.ask(|| sqlite.remove(unknown)),
+            Backend::Redis(redis) => self.ask(|| redis.remove(unknown)),
+        };
     }
 }
 
-impl Sessions {
-    /// One more visit to a live session; `None` if it is unknown or expired
-    /// (an expired one is dropped on the way).
-    fn touch(&mut self, key: SessionKey, now: Instant, ttl: Duration) -> Option<u64> {
-        let entry = self.entries.get(&key)?;
-        if now.saturating_duration_since(entry.last_seen) >= ttl {
-            self.remove(key);
-            return None;
-        }
-        let tick = self.tick();
-        let entry = self.entries.get_mut(&key)?;
-        self.by_age.remove(&entry.tick);
-        self.by_age.insert(tick, key);
-        entry.tick = tick;
-        entry.last_seen = now;
-        entry.count = entry.count.saturating_add(1);
-        Some(entry.count)
-    }
-
-    /// Adds a session counting 1, after dropping a few expired sessions
-    /// and, if the store is still full, the one idle longest.
-    fn insert(&mut self, key: SessionKey, now: Instant, ttl: Duration, max_sessions: usize) {
-        // Each insert sweeps at most a few expired sessions, so that the
-        // first visit after a quiet spell does not hold the lock while
-        // thousands go; the rest go with later inserts, and until then they
-        // count against the bound like live ones.
-        for _ in 0..SWEEP_PER_INSERT {
-            match self.by_age.first_key_value() {
-                Some((_, &oldest)) if self.is_expired(oldest, now, ttl) => self.remove(oldest),
-                _ => break,
-            };
-        }
-        if self.entries.len() >= max_sessions
-            && let Some((_, &oldest)) = self.by_age.first_key_value()
-        {
-            self.remove(oldest);
-        }
-        let tick = self.tick();
-        self.by_age.insert(tick, key);
-        if let Some(replaced) = self.entries.insert(key, Entry { count: 1, last_seen: now, tick }) {
-            // 128 random bits do not collide; if they ever did, keep the
-            // age index in step with the map.
-            self.by_age.remove(&replaced.tick);
+/// A visit to a store outside the process: the first live id among the
+/// first few presented, or a new session.
+fn visit_shared(store: &impl SharedStore, presented: impl IntoIterator<Item = SessionKey>) -> Result<Visit, Failure> {
+    for key in presented.into_iter().take(MOST_IDS_LOOKED_UP) {
+        if let Some(count) = store.touch(key)? {
+            return Ok(Visit { key, count, new: false });
         }
     }
+    let key = SessionKey::random()?;
+    store.insert(key)?;
+    Ok(Visit { key, count: 1, new: true })
+}
 
-    fn is_expired(&self, key: SessionKey, now: Instant, ttl: Duration) -> bool {
-        self.entries.get(&key).is_some_and(|e| now.saturating_duration_since(e.last_seen) >= ttl)
+fn forget_shared(store: &impl SharedStore, presented: impl Iterator<Item = SessionKey>) -> Result<bool, Failure> {
+    for key in presented.take(MOST_IDS_LOOKED_UP) {
+        if store.remove(key)? {
+            return Ok(true);
+        }
     }
+    Ok(false)
+}
 
-    fn remove(&mut self, key: SessionKey) -> Option<Entry> {
-        let entry = self.entries.remove(&key)?;
-        self.by_age.remove(&entry.tick);
-        Some(entry)
+fn cycle_shared(
+    store: &impl SharedStore,
+    presented: impl IntoIterator<Item = SessionKey>,
+) -> Result<Option<Cycle>, Failure> {
+    let new = SessionKey::random()?;
+    for old in presented.into_iter().take(MOST_IDS_LOOKED_UP) {
+        if let Some(count) = store.rename(old, new)? {
+            return Ok(Some(Cycle { old, new, count }));
+        }
     }
-
-    fn tick(&mut self) -> u64 {
-        self.next_tick += 1;
-        self.next_tick
-    }
+    Ok(None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-
-    const HOUR: Duration = Duration::from_secs(3600);
-
-    /// A store of at most `max_sessions`, after `visits` first visits at `t`.
-    fn with_new_sessions(max_sessions: usize, visits: usize, t: Instant) -> SessionStore {
-        let store = SessionStore::new(HOUR, max_sessions);
-        for _ in 0..visits {
-            store.visit(None, t).unwrap();
-        }
-        store
-    }
-
-    #[test]
-    fn a_visit_without_an_id_starts_a_session_and_the_id_brings_it_back() {
-        let store = SessionStore::new(HOUR, 10);
-        let now = Instant::now();
-        let first = store.visit(None, now).unwrap();
-        assert_eq!((first.count, first.new), (1, true));
-        let second = store.visit(Some(first.key), now).unwrap();
-        assert_eq!(second, Visit { key: first.key, count: 2, new: false });
-        assert_eq!(store.visit(Some(first.key), now).unwrap().count, 3);
-    }
-
-    #[test]
-    fn an_id_the_server_did_not_issue_is_never_adopted() {
-        let store = SessionStore::new(HOUR, 10);
-        let forged = SessionKey::parse(b"0123456789abcdef0123456789abcdef").unwrap();
-        let visit = store.visit(Some(forged), Instant::now()).unwrap();
-        assert!(visit.new);
-        assert_ne!(visit.key, forged, "a new id, not the one presented");
-        assert_eq!(visit.count, 1);
-    }
-
-    #[test]
-    fn sessions_expire_after_the_idle_time() {
-        let store = SessionStore::new(HOUR, 10);
-        let start = Instant::now();
-        let first = store.visit(None, start).unwrap();
-        // Each visit restarts the idle clock.
-        assert_eq!(store.visit(Some(first.key), start + HOUR - Duration::from_secs(1)).unwrap().count, 2);
-        assert_eq!(store.visit(Some(first.key), start + 2 * HOUR - Duration::from_secs(2)).unwrap().count, 3);
-        let late = store.visit(Some(first.key), start + 3 * HOUR).unwrap();
-        assert!(late.new, "an expired id starts a new session");
-        assert_ne!(late.key, first.key);
-        assert_eq!(store.len(), 1, "the expired session was dropped");
-    }
-
-    #[test]
-    fn a_full_store_evicts_the_session_idle_longest() {
-        let store = SessionStore::new(HOUR, 3);
-        let t = Instant::now();
-        let a = store.visit(None, t).unwrap().key;
-        let b = store.visit(None, t).unwrap().key;
-        let c = store.visit(None, t).unwrap().key;
-        store.visit(Some(a), t).unwrap(); // b is now the one idle longest
-        let d = store.visit(None, t).unwrap().key;
-        assert_eq!(store.len(), 3);
-        assert!(store.visit(Some(b), t).unwrap().new, "b was evicted");
-        for key in [a, d] {
-            assert!(!store.visit(Some(key), t).unwrap().new);
-        }
-        assert!(store.visit(Some(c), t).unwrap().new, "c went when b's replacement came in");
-    }
-
-    #[test]
-    fn a_flood_of_new_clients_stays_within_the_bound() {
-        let store = with_new_sessions(100, 10_000, Instant::now());
-        assert_eq!(store.len(), 100);
-        let sessions = store.lock();
-        assert_eq!(sessions.by_age.len(), 100, "the age index keeps step");
-    }
-
-    #[test]
-    fn expired_sessions_are_swept_a_few_at_a_time_as_new_ones_arrive() {
-        let t = Instant::now();
-        let store = with_new_sessions(100, 50, t);
-        let later = t + 2 * HOUR;
-        store.visit(None, later).unwrap();
-        assert_eq!(store.len(), 50 - SWEEP_PER_INSERT + 1, "one insert sweeps a few");
-        let inserts = 50_usize.div_ceil(SWEEP_PER_INSERT);
-        for _ in 1..inserts {
-            store.visit(None, later).unwrap();
-        }
-        assert_eq!(store.len(), inserts, "the expired ones went faster than new ones came");
-    }
-
-    #[test]
-    fn a_full_store_of_expired_sessions_still_takes_a_new_one() {
-        let t = Instant::now();
-        let store = with_new_sessions(10, 10, t);
-        let key = store.visit(None, t + 2 * HOUR).unwrap().key;
-        assert_eq!(store.len(), 10 - SWEEP_PER_INSERT + 1);
-        assert!(!store.visit(Some(key), t + 2 * HOUR).unwrap().new);
-    }
-
-    #[test]
-    fn the_first_live_id_among_several_wins() {
-        let store = SessionStore::new(HOUR, 10);
-        let t = Instant::now();
-        let live = store.visit(None, t).unwrap().key;
-        let stranger = SessionKey::parse(b"0123456789abcdef0123456789abcdef").unwrap();
-        let visit = store.visit([stranger, live], t).unwrap();
-        assert_eq!(visit, Visit { key: live, count: 2, new: false });
-    }
-
-    #[test]
-    fn forget_ends_a_session() {
-        let store = SessionStore::new(HOUR, 10);
-        let t = Instant::now();
-        let key = store.visit(None, t).unwrap().key;
-        assert!(store.forget(key));
-        assert!(!store.forget(key));
-        assert!(store.visit(Some(key), t).unwrap().new);
-    }
-
-    #[test]
-    fn concurrent_visits_to_one_session_are_all_counted() {
-        let store = Arc::new(SessionStore::new(HOUR, 1000));
-        let t = Instant::now();
-        let key = store.visit(None, t).unwrap().key;
-        let threads: Vec<_> = (0..8)
-            .map(|_| {
-                let store = Arc::clone(&store);
-                std::thread::spawn(move || {
-                    for _ in 0..1000 {
-                        assert!(!store.visit(Some(key), t).unwrap().new);
-                        store.visit(None, t).unwrap();
-                    }
-                })
-            })
-            .collect();
-        for thread in threads {
-            thread.join().unwrap();
-        }
-        assert_eq!(store.visit(Some(key), t).unwrap().count, 8 * 1000 + 2);
-        assert!(store.len() <= 1000);
-    }
 
     #[test]
     fn ids_are_random_hex_and_parse_back() {

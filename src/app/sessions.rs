@@ -3,56 +3,56 @@
 //! The browser holds `sessionid=<random id>`; the count sits in the
 //! server's [`SessionStore`](super::session_store::SessionStore). The user
 //! can no longer change the count, only present an id; the server must now
-//! remember every visitor, loses them all when it restarts (the store is in
-//! memory), and a second server would need a shared store to see them.
+//! remember every visitor. In memory (the default) it loses them all when
+//! it restarts, and a second server does not know them; in SQLite or Redis
+//! they outlive the process, and the servers that share the store share
+//! them.
+//!
+//! `/session_count/cycle/` ("log in") moves the session to a new id and
+//! keeps its count, and `/session_count/forget/` ends it. A store that
+//! cannot be reached costs these pages a `503`, and no other page anything.
 
 use super::echo;
 use super::exchange::{Exchange, Line, Prose, prose};
-use super::session_store::{SessionKey, Visit};
-use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line};
+use super::session_store::{SessionKey, StoreError, Visit};
+use super::{App, error_page, no_store, ok_line, pages, render, routes, set_cookie_line};
 use crate::cookie::{self, SameSite, SetCookie};
 use crate::http::{Request, Response, Status};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const COOKIE: &str = "sessionid";
 
 /// The page's path, for its place on the index.
 const PATH: &str = "/session_count/";
 
-/// Where this server keeps its sessions, as the page says it.
-const STORE: &str = "its memory";
-
 /// Counts a visit to the session the `sessionid` cookie names, or starts
 /// one, and shows both sides of the exchange.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let presented = cookie::values(request, COOKIE).filter_map(SessionKey::parse);
-    let Ok(visit) = app.sessions.visit(presented, Instant::now()) else {
-        return no_randomness(response);
+    let visit = match app.sessions.visit(presented(request)) {
+        Ok(visit) => visit,
+        Err(error) => return cannot_answer(app, error, response),
     };
     let id = visit.key.to_hex();
-    let set_cookie = SetCookie::new(COOKIE, id.as_str())
-        .max_age(cookie_lifetime(app.sessions.ttl()))
-        .http_only()
-        .same_site(SameSite::Lax);
+    let set_cookie = session_cookie(app, id.as_str());
     response.set_cookie(&set_cookie);
     no_store(response);
     let rejected = visit.new && cookie::values(request, COOKIE).next().is_some();
     // The page shows the id cut short, in the Set-Cookie line too.
     let shown_id = echo::masked(id.as_str());
-    let header = set_cookie.to_string().replace(id.as_str(), &shown_id);
-    let exchange = picture(request, &visit, rejected, &shown_id, &header);
-    let lifetime = in_words(app.sessions.ttl());
-    render(
-        response,
-        &pages::SessionCount {
-            walk: routes::walk(PATH),
-            count: visit.count,
-            rejected,
-            store: STORE,
-            lifetime,
-            exchange,
-        },
-    );
+    let header = shown_set_cookie(&set_cookie.to_string(), id.as_str());
+    let place = app.sessions.place();
+    let exchange = picture(request, &visit, rejected, &shown_id, place, &header);
+    let page = pages::SessionCount {
+        walk: routes::walk(PATH),
+        count: visit.count,
+        rejected,
+        lifetime: in_words(app.sessions.ttl()),
+        store: app.sessions.kind(),
+        place,
+        exchange,
+        served_by: app.name(),
+    };
+    render(response, &page);
 }
 
 /// This exchange: the id that came (marked), the store's entry for it, and
@@ -62,15 +62,15 @@ fn picture<'a>(
     visit: &Visit,
     rejected: bool,
     shown_id: &str,
+    place: &str,
     header: &'a str,
 ) -> Exchange<'a> {
-    let mut sent = Vec::with_capacity(3);
     let live = |value: &[u8]| SessionKey::parse(value) == Some(visit.key) && !visit.new;
-    sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && live(value)));
+    let sent = echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && live(value));
     let (sent_note, found) = match (visit.new, rejected) {
         (false, _) => (
             "The id the previous response set. Only the id travels; the count stays on the server.",
-            Line::text(prose!(""), format!("finds session {shown_id} in {STORE}: count {}", visit.count - 1)),
+            Line::text(prose!(""), format!("finds session {shown_id} in {place}: count {}", visit.count - 1)),
         ),
         (true, true) => (
             "A session id this server does not know (never issued, expired or forgotten): not adopted.",
@@ -87,23 +87,45 @@ fn picture<'a>(
         sent_note: Prose::new(sent_note),
         server: vec![
             found,
-            Line::with_mark(prose!(""), format!("keeps in {STORE}: {shown_id} → count "), visit.count.to_string(), ""),
+            Line::with_mark(prose!(""), format!("keeps in {place}: {shown_id} → count "), visit.count.to_string(), ""),
         ],
         status: ok_line(),
         answered: vec![set_cookie_line(header)],
         answer_note: prose!(
-            "Your browser keeps the id (HttpOnly: out of reach of the page's scripts) and sends it back \
-                      with every request; the count never leaves the server."
+            "Your browser keeps the id (HttpOnly: out of reach of the page's scripts) and sends it back with \
+             every request; the count never leaves the server."
         ),
     }
 }
 
-/// The operating system could not give randomness for a new id. A
-/// guessable id would be worse than none: refuse, and let the client retry.
-fn no_randomness(response: &mut Response) {
-    response.set_status(Status::SERVICE_UNAVAILABLE);
-    let explanation = "The server could not draw a random session id just now. Try again in a moment.";
-    render(response, &pages::ErrorPage { status: Status::SERVICE_UNAVAILABLE, explanation });
+/// The valid-looking ids among the `sessionid` cookies, in order.
+fn presented<'r>(request: &'r Request) -> impl Iterator<Item = SessionKey> + 'r {
+    cookie::values(request, COOKIE).filter_map(SessionKey::parse)
+}
+
+/// The cookie that carries a session's id.
+fn session_cookie<'a>(app: &App, id: &'a str) -> SetCookie<'a> {
+    SetCookie::new(COOKIE, id).max_age(whole_seconds(app.sessions.ttl())).http_only().same_site(SameSite::Lax)
+}
+
+/// The session page cannot answer just now: `503` (RFC 9110 §15.6.4),
+/// with `Retry-After` (§10.2.3) and a page that says why.
+fn cannot_answer(app: &App, error: StoreError, response: &mut Response) {
+    let explanation = match error {
+        // A guessable id would be worse than none: refuse, and let the
+        // client retry.
+        StoreError::NoRandomness => {
+            "The server could not draw a random session id just now. Try again in a moment.".to_string()
+        }
+        StoreError::Unavailable => format!(
+            "The sessions are kept in {}, which is not answering just now. This page needs it; the other pages \
+             do not, and still work. Try again in a moment: your session is still there once the store answers.",
+            app.sessions.place()
+        ),
+    };
+    response.header_display("Retry-After", whole_seconds(app.sessions.backoff()));
+    no_store(response);
+    error_page(app, response, Status::SERVICE_UNAVAILABLE, &explanation);
 }
 
 /// A session's idle time in words, for the page: "14 days", "1 hour",
@@ -120,22 +142,63 @@ fn in_words(ttl: Duration) -> String {
     format!("{about}{n} {unit}{plural}")
 }
 
-/// The cookie's `Max-Age`: the session's idle time in whole seconds,
-/// rounded up, because `Max-Age=0` would tell the browser to delete it.
-fn cookie_lifetime(ttl: Duration) -> u64 {
-    (ttl.as_secs() + u64::from(ttl.subsec_nanos() > 0)).max(1)
+/// A duration in whole seconds, rounded up and at least 1: for the
+/// cookie's `Max-Age`, the session's idle time (`Max-Age=0` would tell the
+/// browser to delete it), and for `Retry-After`.
+fn whole_seconds(duration: Duration) -> u64 {
+    (duration.as_secs() + u64::from(duration.subsec_nanos() > 0)).max(1)
 }
 
 /// "Forget me": delete the session on the server and the cookie in the
 /// browser.
 pub fn forget(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let ended = cookie::values(request, COOKIE).filter_map(SessionKey::parse).any(|key| app.sessions.forget(key));
+    let ended = match app.sessions.forget(presented(request)) {
+        Ok(ended) => ended,
+        Err(error) => return cannot_answer(app, error, response),
+    };
     let deleted = SetCookie::deletion(COOKIE, "/");
     response.set_cookie(&deleted);
     no_store(response);
-    let page =
-        pages::Reset { what: "the session", set_cookie: &deleted, back: "/session_count/", ended_session: Some(ended) };
+    let page = pages::Reset {
+        what: "the session",
+        set_cookie: &deleted,
+        back: "/session_count/",
+        ended_session: Some(ended),
+        served_by: app.name(),
+    };
     render(response, &page);
+}
+
+/// "Log in": the session gets a new id and keeps its count, and the old id
+/// is worth nothing from now on. Sites do this whenever a session gains
+/// privileges, so that an id an attacker planted or saw before the login
+/// (session fixation) opens nothing after it.
+pub fn cycle(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+    let cycle = match app.sessions.cycle(presented(request)) {
+        Ok(cycle) => cycle,
+        Err(error) => return cannot_answer(app, error, response),
+    };
+    no_store(response);
+    let Some(cycle) = cycle else {
+        let page = pages::SessionCycle { moved: None, set_cookie: None, served_by: app.name() };
+        return render(response, &page);
+    };
+    let (old, new) = (cycle.old.to_hex(), cycle.new.to_hex());
+    let set_cookie = session_cookie(app, new.as_str());
+    response.set_cookie(&set_cookie);
+    let page = pages::SessionCycle {
+        moved: Some((&old.as_str()[..echo::SHOWN], &new.as_str()[..echo::SHOWN], cycle.count)),
+        set_cookie: Some(shown_set_cookie(&set_cookie.to_string(), new.as_str())),
+        served_by: app.name(),
+    };
+    render(response, &page);
+}
+
+/// A `Set-Cookie` value with its id cut short, for a page: a page that
+/// prints a whole session id hands it to any script running in the page,
+/// which is exactly what `HttpOnly` is there to prevent.
+fn shown_set_cookie(header: &str, id: &str) -> String {
+    header.replace(id, &echo::masked(id))
 }
 
 #[cfg(test)]
@@ -145,7 +208,7 @@ mod tests {
     #[test]
     fn the_cookie_outlives_the_session_by_less_than_a_second() {
         for (ttl, seconds) in [(0, 1), (1, 1), (999, 1), (1000, 1), (1001, 2), (1_209_600_000, 1_209_600)] {
-            assert_eq!(cookie_lifetime(Duration::from_millis(ttl)), seconds, "{ttl} ms");
+            assert_eq!(whole_seconds(Duration::from_millis(ttl)), seconds, "{ttl} ms");
         }
     }
 

@@ -4,7 +4,9 @@
 //! Like the plain cookie, it needs no server memory, so any number of
 //! servers can answer, as long as they share the key. Unlike it, a changed
 //! number is caught: it counts as a first visit, and the page says the
-//! cookie was rejected.
+//! cookie was rejected. A cookie signed with an earlier key
+//! (`--old-secret-file`) is accepted, and the new count goes back signed
+//! with the current key.
 
 use super::count::next_count;
 use super::echo;
@@ -21,9 +23,13 @@ const PATH: &str = "/signed_count/";
 
 /// Checks the signed cookie, counts, and sends the new count signed.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let mut rejected = false;
+    let (mut rejected, mut old_key) = (false, false);
     let valid = cookie::values(request, COOKIE).find_map(|value| match app.signer.verify(COOKIE, value) {
         Verdict::Valid(count) => Some((count, value)),
+        Verdict::ValidOldKey(count) => {
+            old_key = true;
+            Some((count, value))
+        }
         Verdict::Rejected => {
             rejected = true;
             None
@@ -37,9 +43,17 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     response.set_cookie(&set_cookie);
     no_store(response);
     let header = set_cookie.to_string();
-    let exchange = picture(request, valid, rejected, count, &header);
-    let ephemeral_key = app.signer.is_ephemeral();
-    render(response, &pages::SignedCount { walk: routes::walk(PATH), count, rejected, ephemeral_key, exchange });
+    let exchange = picture(request, valid, rejected, old_key, count, &header);
+    let page = pages::SignedCount {
+        walk: routes::walk(PATH),
+        count,
+        rejected,
+        ephemeral_key: app.signer.is_ephemeral(),
+        old_key,
+        exchange,
+        served_by: app.name(),
+    };
+    render(response, &page);
 }
 
 /// This exchange: the signed cookie that came (marked if its code
@@ -50,13 +64,20 @@ fn picture<'a>(
     request: &Request<'_, 'a>,
     valid: Option<(u64, &[u8])>,
     rejected: bool,
+    old_key: bool,
     count: u64,
     header: &'a str,
 ) -> Exchange<'a> {
-    let mut sent = Vec::with_capacity(3);
     let is_valid = |value: &[u8]| valid.is_some_and(|(_, valid)| valid == value);
-    sent.extend(echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && is_valid(value)));
+    let sent = echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && is_valid(value));
     let (sent_note, check) = match valid {
+        Some((n, _)) if old_key => (
+            "A number and code signed before the key changed.",
+            Line::text(
+                prose!(""),
+                format!("computes HMAC-SHA256(old key, \"{COOKIE}={n}\"): it matches, so {n} is its own"),
+            ),
+        ),
         Some((n, _)) => (
             "The number and code the previous response set.",
             Line::text(
@@ -89,6 +110,6 @@ fn picture<'a>(
 }
 
 /// "Start over": ask the browser to delete the signed cookie.
-pub fn reset(_app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
-    start_over(response, "the signed count cookie", &SetCookie::deletion(COOKIE, "/"), PATH);
+pub fn reset(app: &App, _request: &Request, _body: &[u8], response: &mut Response) {
+    start_over(app, response, "the signed count cookie", &SetCookie::deletion(COOKIE, "/"), PATH);
 }

@@ -15,6 +15,19 @@
 //!
 //! The code covers the cookie's name as well as its value, so a value
 //! signed for one cookie is not accepted in another.
+//!
+//! ## Changing the key without logging everyone out
+//!
+//! A key that may have leaked must be replaced, but every cookie signed
+//! with it would then be rejected at once. So the old keys can stay on as
+//! *fallbacks* (Django's `SECRET_KEY_FALLBACKS`, `--old-secret-file`
+//! here): a cookie is checked against the current key, then against each
+//! old one, and whatever the server sends back is signed with the current
+//! key alone. Two frameworks got this wrong in ways the tests pin down:
+//! Flask 3.1.0 signed with the last fallback instead of the current key
+//! (CVE-2025-47278), and Django before 4.1.8 rejected what an old key had
+//! signed, logging everyone out (ticket #34384). Once every cookie has come
+//! back and been signed anew (or expired), the old key can go.
 
 use super::count::parse_count;
 use super::hex;
@@ -32,17 +45,23 @@ pub const MIN_KEY_BYTES: usize = 16;
 /// Bytes of a key made up at start when none is given.
 const RANDOM_KEY_BYTES: usize = 32;
 
-/// Signs and checks values with one secret key.
+/// Signs values with one secret key, and checks them against it and any
+/// earlier keys.
 pub struct Signer {
     /// The key, already absorbed into an HMAC state ready to be cloned.
     mac: HmacSha256,
+    /// Earlier keys, newest first: they check, and never sign.
+    fallbacks: Vec<HmacSha256>,
     /// The key was made up at start: restarts invalidate every cookie.
     ephemeral: bool,
 }
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Signer").field("ephemeral", &self.ephemeral).finish_non_exhaustive()
+        f.debug_struct("Signer")
+            .field("ephemeral", &self.ephemeral)
+            .field("fallbacks", &self.fallbacks.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -51,6 +70,9 @@ impl std::fmt::Debug for Signer {
 pub enum Verdict {
     /// The code matches: the count is the server's own.
     Valid(u64),
+    /// The code matches an earlier key's: the count is the server's own,
+    /// signed before the key changed.
+    ValidOldKey(u64),
     /// Something was sent, but it is not a count this server signed.
     Rejected,
 }
@@ -58,11 +80,13 @@ pub enum Verdict {
 impl Signer {
     /// A signer with the given secret key.
     pub fn new(key: &[u8]) -> Result<Self, String> {
-        if key.len() < MIN_KEY_BYTES {
-            return Err(format!("the signing secret must be at least {MIN_KEY_BYTES} bytes"));
-        }
-        let mac = HmacSha256::new_from_slice(key).map_err(|e| e.to_string())?;
-        Ok(Signer { mac, ephemeral: false })
+        Ok(Signer { mac: keyed(key)?, fallbacks: Vec::new(), ephemeral: false })
+    }
+
+    /// The same signer, also accepting what the earlier keys `old` signed.
+    pub fn with_fallbacks<'k>(self, old: impl IntoIterator<Item = &'k [u8]>) -> Result<Self, String> {
+        let fallbacks = old.into_iter().map(keyed).collect::<Result<_, _>>()?;
+        Ok(Signer { fallbacks, ..self })
     }
 
     /// A signer with a random key that lives as long as the process.
@@ -89,18 +113,19 @@ impl Signer {
     }
 
     /// Checks a value of the cookie `name`: a valid count whose code
-    /// matches, or a rejection.
+    /// matches the current key or an earlier one, or a rejection.
     pub fn verify(&self, name: &str, value: &[u8]) -> Verdict {
         let Some(dot) = value.iter().rposition(|&b| b == b'.') else { return Verdict::Rejected };
         let (digits, code) = (&value[..dot], &value[dot + 1..]);
         let (Some(count), Some(code)) = (parse_count(digits), hex::decode::<CODE_BYTES>(code)) else {
             return Verdict::Rejected;
         };
-        let mut mac = self.mac.clone();
-        feed(&mut mac, name, digits);
-        match mac.verify_slice(&code) {
-            Ok(()) => Verdict::Valid(count),
-            Err(_) => Verdict::Rejected,
+        if matches(&self.mac, name, digits, &code) {
+            Verdict::Valid(count)
+        } else if self.fallbacks.iter().any(|old| matches(old, name, digits, &code)) {
+            Verdict::ValidOldKey(count)
+        } else {
+            Verdict::Rejected
         }
     }
 
@@ -109,6 +134,22 @@ impl Signer {
         feed(&mut mac, name, digits);
         mac.finalize().into_bytes().into()
     }
+}
+
+/// An HMAC state with `key` absorbed.
+fn keyed(key: &[u8]) -> Result<HmacSha256, String> {
+    if key.len() < MIN_KEY_BYTES {
+        return Err(format!("a signing secret must be at least {MIN_KEY_BYTES} bytes"));
+    }
+    HmacSha256::new_from_slice(key).map_err(|e| e.to_string())
+}
+
+/// Whether `code` is the code of `name=digits` under the key in `mac`,
+/// compared in constant time.
+fn matches(mac: &HmacSha256, name: &str, digits: &[u8], code: &[u8]) -> bool {
+    let mut mac = mac.clone();
+    feed(&mut mac, name, digits);
+    mac.verify_slice(code).is_ok()
 }
 
 /// What is signed: `name=digits`, so the code is bound to the cookie name.
@@ -182,5 +223,36 @@ mod tests {
         let (a, b) = (Signer::random().unwrap(), Signer::random().unwrap());
         assert!(a.is_ephemeral());
         assert_eq!(b.verify("c", a.sign("c", 1).as_bytes()), Verdict::Rejected);
+    }
+
+    const OLD: &[u8] = b"the key used until yesterday";
+
+    #[test]
+    fn a_cookie_signed_with_an_old_key_is_accepted() {
+        // Django before 4.1.8 rejected these, logging everyone out.
+        let before = Signer::new(OLD).unwrap().sign("signed_count", 41);
+        let rotated = signer().with_fallbacks([OLD]).unwrap();
+        assert_eq!(rotated.verify("signed_count", before.as_bytes()), Verdict::ValidOldKey(41));
+        assert_eq!(signer().verify("signed_count", before.as_bytes()), Verdict::Rejected, "without the fallback");
+    }
+
+    #[test]
+    fn the_current_key_signs_never_an_old_one() {
+        // Flask 3.1.0 signed with the last fallback key (CVE-2025-47278).
+        let rotated = signer().with_fallbacks([OLD, b"and the one before that".as_slice()]).unwrap();
+        let value = rotated.sign("signed_count", 42);
+        assert_eq!(value, signer().sign("signed_count", 42));
+        assert_eq!(rotated.verify("signed_count", value.as_bytes()), Verdict::Valid(42));
+        let old_only = Signer::new(OLD).unwrap();
+        assert_eq!(old_only.verify("signed_count", value.as_bytes()), Verdict::Rejected);
+    }
+
+    #[test]
+    fn old_keys_must_be_long_enough_too_and_do_not_accept_forgeries() {
+        assert!(signer().with_fallbacks([b"short".as_slice()]).is_err());
+        let rotated = signer().with_fallbacks([OLD]).unwrap();
+        let good = Signer::new(OLD).unwrap().sign("signed_count", 1);
+        let forged = format!("2{}", &good[1..]);
+        assert_eq!(rotated.verify("signed_count", forged.as_bytes()), Verdict::Rejected);
     }
 }

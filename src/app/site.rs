@@ -2,7 +2,7 @@
 //! the redirect for an address typed without its final slash, and the
 //! answers for a path or a method that does not exist.
 
-use super::{AllowList, App, host, pages, render, routes};
+use super::{AllowList, App, error_page, host, pages, render, routes};
 use crate::http::{Method, Request, Response, Status};
 
 /// The pages' shared look. It never changes while the server runs, so
@@ -25,6 +25,7 @@ pub fn index(app: &App, request: &Request, _body: &[u8], response: &mut Response
         columns: routes::COMPARISON_COLUMNS,
         rows: routes::comparison().collect(),
         host: host(app, request),
+        served_by: app.name(),
     };
     render(response, &page);
 }
@@ -53,7 +54,7 @@ pub fn favicon(_app: &App, _request: &Request, _body: &[u8], response: &mut Resp
 /// The query in `Location` is the client's, exactly as sent: the request
 /// parser let through only visible ASCII without `"`, `<`, `>` or `#`, so
 /// it cannot end the header, and `Response::header` checks again.
-pub fn add_slash(path: &'static str, request: &Request, response: &mut Response) {
+pub fn add_slash(app: &App, path: &'static str, request: &Request, response: &mut Response) {
     let (status, explanation) = match request.method {
         Method::Get | Method::Head => (
             Status::MOVED_PERMANENTLY,
@@ -71,18 +72,16 @@ pub fn add_slash(path: &'static str, request: &Request, response: &mut Response)
     };
     response.set_status(status);
     response.header("Location", &location);
-    render(response, &pages::Moved { status, location: &location, explanation });
+    render(response, &pages::Moved { status, location: &location, explanation, served_by: app.name() });
 }
 
-pub fn not_found(response: &mut Response) {
-    response.set_status(Status::NOT_FOUND);
+pub fn not_found(app: &App, response: &mut Response) {
     let explanation = "There is no page here. The index links to every page this server has.";
-    render(response, &pages::ErrorPage { status: Status::NOT_FOUND, explanation });
+    error_page(app, response, Status::NOT_FOUND, explanation);
 }
 
-pub fn method_not_allowed(methods: &[Method], response: &mut Response) {
-    response.set_status(Status::METHOD_NOT_ALLOWED);
+pub fn method_not_allowed(app: &App, methods: &[Method], response: &mut Response) {
     response.header_display("Allow", AllowList(methods));
     let explanation = "This page exists, but does not take that method. The Allow header lists the ones it takes.";
-    render(response, &pages::ErrorPage { status: Status::METHOD_NOT_ALLOWED, explanation });
+    error_page(app, response, Status::METHOD_NOT_ALLOWED, explanation);
 }

@@ -44,7 +44,7 @@ fn is_test_cookie(name: &[u8], value: &[u8]) -> bool {
 }
 
 /// Sets the cookie and links to the check.
-pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let header = set_test_cookie(response).to_string();
     no_store(response);
     let sent = echo::cookie_lines(request, |_, _| false);
@@ -60,11 +60,11 @@ pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response
         answered: vec![set_cookie_line(&header)],
         answer_note: prose!("If your browser keeps it, its next request here carries Cookie: testcookie=worked."),
     };
-    render(response, &pages::TestCookie { walk: routes::walk(PATH), exchange });
+    render(response, &pages::TestCookie { walk: routes::walk(PATH), exchange, served_by: app.name() });
 }
 
 /// Looks for the cookie; deletes it if it came back.
-pub fn check(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn check(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let worked = test_cookie_worked(request);
     let other_cookies = cookie::pairs(request).any(|(name, value)| !is_test_cookie(name, value));
     let header = worked.then(|| delete_test_cookie(response).to_string());
@@ -98,5 +98,6 @@ pub fn check(_app: &App, request: &Request, _body: &[u8], response: &mut Respons
         answered,
         answer_note: Prose::new(answer_note),
     };
-    render(response, &pages::TestCookieCheck { walk: routes::walk(PATH), worked, other_cookies, exchange });
+    let served_by = app.name();
+    render(response, &pages::TestCookieCheck { walk: routes::walk(PATH), worked, other_cookies, exchange, served_by });
 }

@@ -17,7 +17,7 @@ use crate::http::{Request, Response};
 const PATH: &str = "/url_count/";
 
 /// Reads the count from the query and writes the next one into the link.
-pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response) {
+pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let query = request.query.unwrap_or_default();
     let previous = count_field(query.as_bytes());
     let invalid = match previous {
@@ -55,5 +55,6 @@ pub fn page(_app: &App, request: &Request, _body: &[u8], response: &mut Response
             "Follow the link and your browser sends the new count back; type the address and it is gone."
         ),
     };
-    render(response, &pages::UrlCount { walk: routes::walk(PATH), count, invalid, next_link, exchange });
+    let served_by = app.name();
+    render(response, &pages::UrlCount { walk: routes::walk(PATH), count, invalid, next_link, exchange, served_by });
 }

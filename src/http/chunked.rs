@@ -19,6 +19,8 @@
 //! a time is decoded once, not again from the start on every read.
 
 use super::error::HttpError;
+use super::grammar;
+
 /// Header-line slots for a trailer section.
 const TRAILER_SLOTS: usize = 64;
 
@@ -102,8 +104,7 @@ impl ChunkedDecoder {
         if digits == 0 || !is_chunk_ext(&line[digits..]) {
             return Err(HttpError::BadChunk);
         }
-        let size = line[..digits].iter().try_fold(0u64, |n, &d| n.checked_mul(16)?.checked_add(hex_value(d)));
-        let size = size.ok_or(HttpError::BadChunk)?;
+        let size = grammar::hex(&line[..digits]).ok_or(HttpError::BadChunk)?;
         if size == 0 {
             self.state = State::Trailers;
         } else if size > (self.max_body - self.body.len()) as u64 {
@@ -136,11 +137,16 @@ impl ChunkedDecoder {
     }
 
     /// `trailer-section CRLF`: header-like lines, parsed and discarded.
+    /// Only what fits in the overhead limit is parsed, so a trailer too
+    /// long is refused as such whatever is wrong with it further on, and
+    /// the answer does not depend on how the bytes were split.
     fn trailers(&mut self, rest: &[u8]) -> Result<Option<usize>, HttpError> {
+        let budget = self.max_overhead - self.overhead;
+        let within = &rest[..rest.len().min(budget)];
         let mut fields = [httparse::EMPTY_HEADER; TRAILER_SLOTS];
-        match httparse::parse_headers(rest, &mut fields) {
+        match httparse::parse_headers(within, &mut fields) {
             Ok(httparse::Status::Complete((len, _))) => {
-                self.charge_overhead(len)?;
+                self.overhead += len;
                 // httparse also takes a bare LF as a line end; this does not.
                 if !ends_every_line_with_crlf(&rest[..len]) {
                     return Err(HttpError::BadChunk);
@@ -148,10 +154,8 @@ impl ChunkedDecoder {
                 self.state = State::Done;
                 Ok(Some(len))
             }
-            Ok(httparse::Status::Partial) => {
-                self.check_overhead(rest.len())?;
-                Ok(None)
-            }
+            Ok(httparse::Status::Partial) if rest.len() > budget => Err(HttpError::BodyTooLarge),
+            Ok(httparse::Status::Partial) => Ok(None),
             Err(httparse::Error::TooManyHeaders) => Err(HttpError::HeadTooLarge),
             Err(_) => Err(HttpError::BadChunk),
         }
@@ -174,24 +178,35 @@ impl ChunkedDecoder {
     }
 }
 
-/// `chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )`. The
-/// extensions mean nothing to this server; they are only checked to hold
-/// no control characters (no bare CR or LF) and to start with `;`.
-/// What may follow a chunk size: nothing, or extensions,
-/// `*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )`. Their
-/// inner grammar is not checked (they are ignored), but whitespace after a
-/// size is allowed only before a `;`, and no control character anywhere.
-fn is_chunk_ext(ext: &[u8]) -> bool {
-    let after_bws = ext.trim_ascii_start();
-    (ext.is_empty() || after_bws.first() == Some(&b';')) && ext.iter().all(|&b| b == b'\t' || b >= b' ' && b != 0x7f)
-}
-
-fn hex_value(digit: u8) -> u64 {
-    u64::from(match digit {
-        b'0'..=b'9' => digit - b'0',
-        b'a'..=b'f' => digit - b'a' + 10,
-        _ => digit - b'A' + 10,
-    })
+/// ```text
+/// chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+/// chunk-ext-name = token
+/// chunk-ext-val  = token / quoted-string
+/// ```
+/// RFC 9112 §7.1.1: what may follow a chunk size. The extensions mean
+/// nothing to this server and are ignored, as the RFC requires, but their
+/// grammar is checked: a reader that skips to the line end and one that
+/// parses the extension must never disagree about where the data starts.
+/// Whitespace after the size is allowed only before a `;`.
+fn is_chunk_ext(mut ext: &[u8]) -> bool {
+    while !ext.is_empty() {
+        let Some(rest) = grammar::skip_ows(ext).strip_prefix(b";") else { return false };
+        let rest = grammar::skip_ows(rest);
+        let name = grammar::token_len(rest);
+        if name == 0 {
+            return false;
+        }
+        ext = &rest[name..];
+        if let Some(value) = grammar::skip_ows(ext).strip_prefix(b"=") {
+            let value = grammar::skip_ows(value);
+            let len = grammar::quoted_string_len(value).unwrap_or_else(|| grammar::token_len(value));
+            if len == 0 {
+                return false;
+            }
+            ext = &value[len..];
+        }
+    }
+    true
 }
 
 fn ends_every_line_with_crlf(section: &[u8]) -> bool {
@@ -218,6 +233,7 @@ mod tests {
             (b"0000000000000000000003\r\nabc\r\n0\r\n\r\n", b"abc"),
             (b"3;name=value\r\nabc\r\n0\r\n\r\n", b"abc"),
             (b"3 ; name=\"quoted value\"\r\nabc\r\n0\r\n\r\n", b"abc"),
+            (b"3;a;b=1 ; c = \"x\\\"y\"\r\nabc\r\n0\r\n\r\n", b"abc"),
             (b"3\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n", b"abc"),
         ];
         for (encoded, body) in cases {
@@ -248,6 +264,11 @@ mod tests {
             (b"5\t\r\n", BadChunk),
             (b"5;a\rb\r\n", BadChunk),
             (b"5;a\x00\r\n", BadChunk),
+            (b"5;\r\n", BadChunk),
+            (b"5;bad[=x\r\n", BadChunk),
+            (b"5;a=\r\n", BadChunk),
+            (b"5;a=\"open\r\n", BadChunk),
+            (b"5;a=b \r\n", BadChunk),
             (b"10000000000000000\r\n", BadChunk),
             (b"0\r\nX-Trailer: 1\n\r\n", BadChunk),
             (b"0\r\nX-Trailer 1\r\n\r\n", BadChunk),

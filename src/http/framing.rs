@@ -11,6 +11,7 @@
 //! smuggling works.
 
 use super::error::HttpError;
+use super::grammar;
 use super::request::{Request, Version};
 
 /// How the body of a request is delimited.
@@ -51,7 +52,7 @@ fn transfer_coding(request: &Request) -> Result<BodyFraming, HttpError> {
     for coding in request.list_elements("transfer-encoding") {
         // A coding may carry parameters (`gzip;q=1`); its name ends at `;`.
         let name = coding.split(|&b| b == b';').next().unwrap_or_default();
-        last_is_chunked = super::request::trim_ows(name).eq_ignore_ascii_case(b"chunked");
+        last_is_chunked = grammar::trim_ows(name).eq_ignore_ascii_case(b"chunked");
         if last_is_chunked { chunked += 1 } else { others += 1 }
     }
     match (last_is_chunked, chunked, others) {
@@ -66,12 +67,12 @@ fn transfer_coding(request: &Request) -> Result<BodyFraming, HttpError> {
 fn content_length(request: &Request, max_body: usize) -> Result<usize, HttpError> {
     let mut length = None;
     for element in request.list_elements("content-length") {
-        if !element.iter().all(u8::is_ascii_digit) {
+        if !grammar::is_digits(element) {
             return Err(HttpError::BadContentLength);
         }
-        // Digits past u64 are more than any limit; saturating keeps them
-        // comparable for the agreement check below.
-        let value = element.iter().fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+        // Digits past 64 bits are more than any limit; as the largest
+        // number they stay comparable for the agreement check below.
+        let value = grammar::decimal(element).unwrap_or(u64::MAX);
         match length {
             Some(previous) if previous != value => return Err(HttpError::BadContentLength),
             _ => length = Some(value),

@@ -14,7 +14,8 @@
 //! means, and the rule that an HTTP/1.1 request names its `Host` exactly
 //! once.
 
-use super::error::HttpError;
+use super::error::{Flaw, HttpError, Problem};
+use super::grammar::{self, is_ows, is_token};
 use super::response::Persistence;
 use httparse::Header;
 use std::mem::MaybeUninit;
@@ -119,10 +120,10 @@ pub fn parse<'h, 'b>(buf: &'b [u8], slots: &'h mut [MaybeUninit<Header<'b>>]) ->
         Ok(httparse::Status::Partial) => return Ok(Parsed::Partial),
         Err(httparse::Error::TooManyHeaders) => return Err(HttpError::HeadTooLarge),
         Err(httparse::Error::Version) => return Err(unknown_version(buf)),
-        Err(_) => return Err(HttpError::Malformed),
+        Err(_) => return Err(HttpError::Malformed(find_flaw(buf))),
     };
     let (Some(method), Some(target), Some(minor)) = (raw.method, raw.path, raw.version) else {
-        return Err(HttpError::Malformed);
+        return Err(HttpError::Malformed(find_flaw(buf)));
     };
     let method = Method::from_token(method).ok_or(HttpError::NotImplemented)?;
     if method == Method::Connect {
@@ -151,8 +152,11 @@ pub fn is_head(buf: &[u8]) -> bool {
 /// rather than left waiting for a line end until the header timeout.
 pub fn cannot_begin_request(buf: &[u8]) -> bool {
     let method = buf.split(|&b| b == b' ').next().unwrap_or_default();
-    !buf.is_empty() && !super::response::is_token(method)
+    !buf.is_empty() && !is_token(method)
 }
+
+/// The refusal for bytes that [`cannot_begin_request`].
+pub const NOT_A_REQUEST: HttpError = HttpError::Malformed(Flaw { line: 1, problem: Problem::MethodNotToken });
 
 /// httparse knows `HTTP/1.0` and `HTTP/1.1` only, but RFC 9110 §6.2 says a
 /// request in a higher minor version of a major version we speak is to be
@@ -179,21 +183,93 @@ pub fn downgrade_minor_version(buf: &mut [u8], digit_at: usize) {
 
 /// RFC 9112 §2.3 defines `HTTP-version = "HTTP/" DIGIT "." DIGIT`,
 /// case-sensitive. A version httparse refused is 505 if it has that shape
-/// (another major version) and ends a line of three parts, and 400
+/// (another major version) and ends a line of three parts, and malformed
 /// otherwise (`GET /a b HTTP/1.1` is a malformed line, not a new version).
 fn unknown_version(buf: &[u8]) -> HttpError {
     let line = buf.split(|&b| b == b'\n').find(|line| !line.is_empty() && *line != b"\r").unwrap_or_default();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line.iter().filter(|&&b| b == b' ').count() != 2 {
-        return HttpError::Malformed;
-    }
     let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
     match version {
-        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {
+        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
+            if major.is_ascii_digit() && minor.is_ascii_digit() && line.split(|&b| b == b' ').count() == 3 =>
+        {
             HttpError::VersionNotSupported
         }
-        _ => HttpError::Malformed,
+        _ => HttpError::Malformed(find_flaw(buf)),
     }
+}
+
+/// Finds where a head that httparse refused breaks the grammar, so that
+/// the 400 can say which line and which rule (a person typing into telnet
+/// needs to know). It runs only on that error path, line by line, and
+/// names the first flaw it finds.
+pub fn find_flaw(head: &[u8]) -> Flaw {
+    // Empty lines before the request line are not part of the request
+    // (RFC 9112 §2.2); lines are counted from the request line.
+    let start = head.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(head.len());
+    for (i, line) in head[start..].split(|&b| b == b'\n').enumerate() {
+        let number = i + 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let problem = if line.contains(&b'\r') {
+            Some(Problem::BareCr)
+        } else if line.is_empty() {
+            break; // the end of the head
+        } else if number == 1 {
+            request_line_flaw(line)
+        } else {
+            field_line_flaw(line)
+        };
+        if let Some(problem) = problem {
+            return Flaw { line: number, problem };
+        }
+    }
+    Flaw { line: 0, problem: Problem::Other }
+}
+
+/// ```text
+/// request-line = method SP request-target SP HTTP-version
+/// ```
+/// RFC 9112 §3: what is wrong with a request line, if anything.
+fn request_line_flaw(line: &[u8]) -> Option<Problem> {
+    let mut parts = line.split(|&b| b == b' ');
+    let method = parts.next().unwrap_or_default();
+    let (target, version) = (parts.next(), parts.next());
+    let extra = parts.next().is_some();
+    Some(match (target, version) {
+        _ if !method.is_empty() && !is_token(method) => Problem::MethodNotToken,
+        _ if extra || method.is_empty() || target == Some(b"") || version == Some(b"") => Problem::NotThreeParts,
+        (None, _) | (_, None) => Problem::NoVersion,
+        (Some(target), _) if target.iter().any(u8::is_ascii_control) => Problem::ControlInTarget,
+        (_, Some([b'H', b'T', b'T', b'P', b'/', major, b'.', minor]))
+            if major.is_ascii_digit() && minor.is_ascii_digit() =>
+        {
+            return None;
+        }
+        _ => Problem::BadVersion,
+    })
+}
+
+/// ```text
+/// field-line = field-name ":" OWS field-value OWS
+/// field-name = token
+/// ```
+/// RFC 9112 §5: what is wrong with a header line, if anything.
+fn field_line_flaw(line: &[u8]) -> Option<Problem> {
+    if line.first().is_some_and(|&b| is_ows(b)) {
+        return Some(Problem::Folded);
+    }
+    let Some(colon) = line.iter().position(|&b| b == b':') else {
+        return Some(Problem::NoColon);
+    };
+    let (name, value) = (&line[..colon], &line[colon + 1..]);
+    if name.last().is_some_and(|&b| is_ows(b)) {
+        return Some(Problem::SpaceBeforeColon);
+    }
+    if !is_token(name) {
+        return Some(Problem::NameNotToken);
+    }
+    let is_control = |b: &u8| b.is_ascii_control() && *b != b'\t';
+    value.iter().any(is_control).then_some(Problem::ControlInValue)
 }
 
 /// Splits a request target into path and query (RFC 9112 §3.2). Accepted:
@@ -235,7 +311,7 @@ fn is_valid_path(path: &str) -> bool {
     let bytes = path.as_bytes();
     bytes.iter().enumerate().all(|(i, &b)| match b {
         b'`' | b'{' | b'}' | b'\\' => false,
-        b'%' => bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
+        b'%' => grammar::starts_pct_encoded(&bytes[i..]),
         _ => true,
     })
 }
@@ -250,7 +326,7 @@ fn strip_scheme_and_authority(target: &str) -> Result<&str, HttpError> {
     }
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
-    if authority.is_empty() || !is_valid_host(authority.as_bytes()) {
+    if authority.is_empty() || !grammar::is_host(authority.as_bytes()) {
         return Err(HttpError::BadTarget);
     }
     Ok(&rest[authority_end..])
@@ -263,41 +339,9 @@ fn check_host(request: &Request) -> Result<(), HttpError> {
     match (hosts.next(), hosts.next()) {
         (None, _) if request.version == Version::Http11 => Err(HttpError::MissingHost),
         (None, _) => Ok(()),
-        (Some(host), None) if is_valid_host(host) => Ok(()),
+        (Some(host), None) if grammar::is_host(host) => Ok(()),
         _ => Err(HttpError::BadHost),
     }
-}
-
-/// `Host = uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2). The
-/// host may be empty, a name or IPv4 address, or an IPv6 literal in
-/// brackets.
-pub fn is_valid_host(value: &[u8]) -> bool {
-    let (host, port) = match value.iter().rposition(|&b| b == b':' || b == b']') {
-        Some(i) if value[i] == b':' => (&value[..i], &value[i + 1..]),
-        _ => (value, &b""[..]),
-    };
-    if !port.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    match host {
-        [b'[', literal @ .., b']'] => {
-            !literal.is_empty() && literal.iter().all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        }
-        _ => is_reg_name(host),
-    }
-}
-
-/// `reg-name = *( unreserved / pct-encoded / sub-delims )` (RFC 3986 §3.2.2).
-fn is_reg_name(host: &[u8]) -> bool {
-    let mut i = 0;
-    while i < host.len() {
-        match host[i] {
-            b'%' if host.len() > i + 2 && host[i + 1].is_ascii_hexdigit() && host[i + 2].is_ascii_hexdigit() => i += 3,
-            b if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b) => i += 1,
-            _ => return false,
-        }
-    }
-    true
 }
 
 impl<'h, 'b> Request<'h, 'b> {
@@ -310,7 +354,10 @@ impl<'h, 'b> Request<'h, 'b> {
     /// The elements of a comma-separated list header (RFC 9110 §5.6.1),
     /// across all its lines, trimmed, with empty elements skipped.
     pub fn list_elements<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'b [u8]> + 'a {
-        self.headers_named(name).flat_map(|value| value.split(|&b| b == b',')).map(trim_ows).filter(|e| !e.is_empty())
+        self.headers_named(name)
+            .flat_map(|value| value.split(|&b| b == b','))
+            .map(grammar::trim_ows)
+            .filter(|e| !e.is_empty())
     }
 
     /// Whether the connection stays open after the response (RFC 9112
@@ -339,14 +386,6 @@ impl<'h, 'b> Request<'h, 'b> {
         }
         Ok(expects)
     }
-}
-
-/// Strips optional whitespace (`OWS`: spaces and tabs) from both ends.
-pub fn trim_ows(bytes: &[u8]) -> &[u8] {
-    let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
-    let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !is_ows(b)).map_or(start, |i| i + 1);
-    &bytes[start..end]
 }
 
 #[cfg(test)]
@@ -398,6 +437,8 @@ mod tests {
     #[test]
     fn heads_accepted_and_refused() {
         use HttpError::*;
+        use Problem::*;
+        let bad = |line, problem| Err(Malformed(Flaw { line, problem }));
         let cases: &[(&[u8], Result<(), HttpError>)] = &[
             (b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
             (b"GET / HTTP/1.1\nHost: a\n\n", Ok(())),
@@ -414,15 +455,20 @@ mod tests {
             (b"GET http://[::1]:8000/x HTTP/1.1\r\nHost: a\r\n\r\n", Ok(())),
             (b"GET / HTTP/2.0\r\nHost: a\r\n\r\n", Err(VersionNotSupported)),
             (b"GET / HTTP/3.0\r\n", Err(VersionNotSupported)),
-            (b"GET / HTTP/1.10\r\nHost: a\r\n\r\n", Err(Malformed)),
-            (b"GET / http/1.1\r\nHost: a\r\n\r\n", Err(Malformed)),
-            (b"GET / HTTP/1.1 \r\nHost: a\r\n\r\n", Err(Malformed)),
-            (b"GET /\r\n\r\n", Err(Malformed)),
-            (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", Err(Malformed)),
-            (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", Err(Malformed)),
-            (b"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", Err(Malformed)),
-            (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", Err(Malformed)),
-            (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", Err(Malformed)),
+            (b"GET / HTTP/1.10\r\nHost: a\r\n\r\n", bad(1, BadVersion)),
+            (b"GET / http/1.1\r\nHost: a\r\n\r\n", bad(1, BadVersion)),
+            (b"GET / HTTP/1.1 \r\nHost: a\r\n\r\n", bad(1, NotThreeParts)),
+            (b"GET /\r\n\r\n", bad(1, NoVersion)),
+            (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", bad(1, NotThreeParts)),
+            (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", bad(2, SpaceBeforeColon)),
+            (b"GET / HTTP/1.1\r\nHost a\r\n\r\n", bad(2, NoColon)),
+            (b"GET / HTTP/1.1\r\nHost: a\r\n: x\r\n\r\n", bad(3, NameNotToken)),
+            (b"GET / HTTP/1.1\r\nHost: a\r\nX(y): x\r\n\r\n", bad(3, NameNotToken)),
+            (b"GET /\x01 HTTP/1.1\r\nHost: a\r\n\r\n", bad(1, ControlInTarget)),
+            (b"\r\nG(T / HTTP/1.1\r\nHost: a\r\n\r\n", bad(1, MethodNotToken)),
+            (b"GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", bad(3, Folded)),
+            (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n", bad(3, ControlInValue)),
+            (b"GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n", bad(3, BareCr)),
             (b"get / HTTP/1.1\r\nHost: a\r\n\r\n", Err(NotImplemented)),
             (b"BREW / HTTP/1.1\r\nHost: a\r\n\r\n", Err(NotImplemented)),
             (b"CONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\n", Err(NotImplemented)),
@@ -448,7 +494,7 @@ mod tests {
             (b"GET /%4 HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
             (b"GET /?q=\"x\" HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
             (b"GET http://u:p@a/ HTTP/1.1\r\nHost: a\r\n\r\n", Err(BadTarget)),
-            (b"GET http://a b/ HTTP/1.1\r\nHost: a\r\n\r\n", Err(Malformed)),
+            (b"GET http://a b/ HTTP/1.1\r\nHost: a\r\n\r\n", bad(1, NotThreeParts)),
         ];
         for (head, expected) in cases {
             assert_eq!(outcome(head), *expected, "{}", String::from_utf8_lossy(head).escape_debug());
@@ -560,12 +606,5 @@ mod tests {
             let elements: Vec<&[u8]> = request.list_elements("X").collect();
             assert_eq!(elements, [&b"a"[..], b"b", b"c"]);
         });
-    }
-
-    #[test]
-    fn ows_trimming() {
-        for (raw, trimmed) in [(&b" a b\t"[..], &b"a b"[..]), (b"", b""), (b" \t ", b""), (b"x", b"x")] {
-            assert_eq!(trim_ows(raw), trimmed);
-        }
     }
 }

@@ -9,6 +9,7 @@
 //! response sent in pieces costs a system call per piece, and with Nagle's
 //! algorithm a small trailing piece can wait for the client's delayed ACK.
 
+use super::grammar::{is_field_value, is_token};
 use std::fmt;
 use std::io::Write;
 
@@ -17,7 +18,6 @@ use std::io::Write;
 pub struct Status(u16);
 
 impl Status {
-    pub const CONTINUE: Status = Status(100);
     pub const OK: Status = Status(200);
     pub const MOVED_PERMANENTLY: Status = Status(301);
     pub const FOUND: Status = Status(302);
@@ -51,7 +51,6 @@ impl Status {
     /// can only be one of the constants above, and each has its line here.
     pub fn status_line(self) -> &'static str {
         match self.0 {
-            100 => "HTTP/1.1 100 Continue",
             200 => "HTTP/1.1 200 OK",
             301 => "HTTP/1.1 301 Moved Permanently",
             302 => "HTTP/1.1 302 Found",
@@ -232,23 +231,6 @@ impl Decimal {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(self.as_bytes()).expect("digits are ASCII")
     }
-}
-
-/// `token` (RFC 9110 §5.6.2): the characters allowed in names and methods.
-pub fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
-}
-
-/// `tchar` (RFC 9110 §5.6.2): a visible ASCII character that is not a
-/// delimiter.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// What a server may send as a field value: visible ASCII, space and tab
-/// (RFC 9110 §5.5; the obsolete high bytes are never sent).
-fn is_field_value(bytes: &[u8]) -> bool {
-    bytes.iter().all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
 }
 
 #[cfg(test)]

@@ -1,45 +1,40 @@
 //! A worker: one thread, one poller, the connections it owns.
 //!
 //! The loop: wait until the poller reports sockets that can be read or
-//! written (or a timer falls due); for each, read what has arrived, let
-//! [`Conversation::advance`] answer it, and send the answers with one
-//! write; then look for connections that have waited too long.
+//! written (or a deadline check falls due); serve each reported
+//! connection ([`Connection::serve`]); then expire the connections whose
+//! deadline has passed ([`Connection::expire`]). Everything about one
+//! connection's life is in `connection.rs`; this file only moves
+//! connections in and out and keeps the time.
 //!
 //! Sockets are registered edge-triggered: the poller reports a socket when
-//! it *becomes* readable or writable, not for as long as it stays so. So
-//! the worker must use up what a report promised (read until a short read,
+//! it *becomes* readable or writable, not for as long as it stays so. So a
+//! connection must use up what a report promised (read until a short read,
 //! write until done or the socket is full) or it will not hear of it
-//! again; a connection it stops serving early for fairness goes on a
-//! ready list and is served again on the next turn.
+//! again; one that stops early for fairness goes on a ready list and is
+//! served again on the next turn.
 
+use super::connection::{Connection, Next, Scratch, Turn};
 use super::slab::Slab;
 use super::{Shared, WAKE};
 use crate::config::Config;
-use crate::http::connection::refuse;
-use crate::http::{After, Context, Conversation, Handler, HttpDate, HttpError, Phase, Response};
-use crate::log::{AccessLog, PeerName};
+use crate::http::{Handler, HttpDate, Response};
+use crate::log::{AccessLog, Journal, PeerName};
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token, Waker};
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr};
+use std::io;
+use std::net::SocketAddr;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Bytes asked of the socket per read.
 const READ_SIZE: usize = 64 * 1024;
-/// Reads one connection may do per turn before the others get theirs.
-const READS_PER_TURN: usize = 16;
-/// How often connections are checked for timeouts.
+/// How often deadlines are checked: a connection is expired at most this
+/// long after its deadline.
 const SWEEP_EVERY: Duration = Duration::from_millis(100);
-/// Longest an access log line waits before it is printed.
-const LOG_DELAY: Duration = Duration::from_millis(50);
-/// Log bytes that are printed at once, without waiting.
-const LOG_BATCH: usize = 32 * 1024;
-/// Buffer capacity an idle connection may keep; more is given back.
-const IDLE_BUFFER_KEEP: usize = 4 * 1024;
 /// Tokens below this are the worker's own, not connections.
 const FIRST_CONNECTION: usize = 2;
 
@@ -49,17 +44,25 @@ pub(super) struct Handle {
     thread: JoinHandle<()>,
 }
 
-/// New connections waiting for the worker to take them.
+/// What the accept loop and a worker share.
 struct Inbox {
+    /// New connections waiting for the worker to take them.
     queue: Mutex<Vec<(TcpStream, SocketAddr)>>,
     /// A wake-up is already on its way; no need for another.
     notified: AtomicBool,
     waker: Arc<Waker>,
+    /// Connections handed to this worker and not yet closed by it. If the
+    /// worker ever died, its count would go with it.
+    open: AtomicUsize,
+    /// For the tests: makes the worker's loop fail, as a bug in it would.
+    #[cfg(test)]
+    poisoned: AtomicBool,
 }
 
 impl Handle {
     /// Gives the worker a new connection.
     pub(super) fn hand_over(&self, stream: TcpStream, peer: SocketAddr) {
+        self.inbox.open.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut queue) = self.inbox.queue.lock() {
             queue.push((stream, peer));
         }
@@ -68,87 +71,40 @@ impl Handle {
         }
     }
 
-    pub(super) fn join(self) {
-        if self.thread.join().is_err() {
-            eprintln!("pagecount: a worker thread panicked");
-        }
+    /// Connections this worker holds open.
+    pub(super) fn open(&self) -> usize {
+        self.inbox.open.load(Ordering::SeqCst)
     }
-}
 
-/// One connection and everything the worker knows about it.
-struct Conn {
-    stream: TcpStream,
-    peer: PeerName,
-    conversation: Conversation,
-    /// Bytes received and not used yet: part of a request, or whole
-    /// requests waiting for the output to drain.
-    input: Vec<u8>,
-    /// Response bytes the socket has not taken yet.
-    output: Vec<u8>,
-    state: State,
-    /// The held input has answerable requests, once the output drains.
-    resume: bool,
-    /// The poller said the client closed its side: the end of the stream
-    /// is waiting to be read, even after a short read.
-    read_closed: bool,
-    /// What the connection is waiting for, which decides its deadline.
-    timer: Timer,
-    deadline: Instant,
-}
+    /// The worker's thread has ended, which it does only at shutdown or
+    /// after a bug in its loop.
+    pub(super) fn is_finished(&self) -> bool {
+        self.thread.is_finished()
+    }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    /// Serving requests.
-    Open,
-    /// Sending its last output, then closing (draining first if asked).
-    Closing { drain: bool },
-    /// Closed for writing; reading and discarding until the client closes
-    /// or the linger time is up.
-    Draining,
-}
+    /// Waits for the thread to end; says whether it ended by panicking.
+    pub(super) fn join(self) -> bool {
+        self.thread.join().is_err()
+    }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Timer {
-    Idle,
-    Head,
-    Body,
-    Write,
-    Drain,
-}
-
-/// What the worker should do with a connection after serving it.
-#[derive(PartialEq, Eq)]
-enum Next {
-    /// Wait for the poller to report it again.
-    Wait,
-    /// It stopped early to let others go first: serve it again next turn.
-    Again,
-    /// It is finished: drop it, which closes the socket.
-    Drop,
-}
-
-/// The worker's reusable buffers, shared by all its connections in turn.
-struct Buffers {
-    read: Vec<u8>,
-    out: Vec<u8>,
-    response: Response,
-    log: AccessLog,
-    date: HttpDate,
+    #[cfg(test)]
+    pub(super) fn poison(&self) {
+        self.inbox.poisoned.store(true, Ordering::SeqCst);
+        let _ = self.inbox.waker.wake();
+    }
 }
 
 pub(super) struct Worker<H> {
     poll: Poll,
     inbox: Arc<Inbox>,
-    conns: Slab<Conn>,
+    conns: Slab<Connection<TcpStream>>,
     config: Arc<Config>,
     handler: Arc<H>,
     shared: Arc<Shared>,
-    bufs: Buffers,
+    scratch: Scratch,
     /// The time at the start of this turn of the loop.
     now: Instant,
     next_sweep: Instant,
-    /// When the pending log lines must be printed.
-    log_due: Option<Instant>,
     /// Connections to serve again without waiting for the poller.
     ready: Vec<usize>,
     /// Set once shutdown has begun: the time by which to be done.
@@ -157,11 +113,24 @@ pub(super) struct Worker<H> {
 
 impl<H: Handler> Worker<H> {
     /// Starts a worker thread and returns the accept loop's handle to it.
-    pub(super) fn spawn(id: usize, config: &Arc<Config>, handler: &Arc<H>, shared: &Arc<Shared>) -> io::Result<Handle> {
+    pub(super) fn spawn(
+        id: usize,
+        config: &Arc<Config>,
+        handler: &Arc<H>,
+        shared: &Arc<Shared>,
+        journal: &Arc<Journal>,
+    ) -> io::Result<Handle> {
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKE)?);
         shared.register_waker(&waker);
-        let inbox = Arc::new(Inbox { queue: Mutex::default(), notified: AtomicBool::new(false), waker });
+        let inbox = Arc::new(Inbox {
+            queue: Mutex::default(),
+            notified: AtomicBool::new(false),
+            waker,
+            open: AtomicUsize::new(0),
+            #[cfg(test)]
+            poisoned: AtomicBool::new(false),
+        });
         let now = Instant::now();
         let mut worker = Worker {
             poll,
@@ -170,16 +139,15 @@ impl<H: Handler> Worker<H> {
             config: Arc::clone(config),
             handler: Arc::clone(handler),
             shared: Arc::clone(shared),
-            bufs: Buffers {
+            scratch: Scratch {
                 read: vec![0; READ_SIZE],
                 out: Vec::new(),
                 response: Response::default(),
-                log: AccessLog::new(config.access_log, config.trace),
+                log: AccessLog::new(config.access_log, config.trace, Arc::clone(journal)),
                 date: HttpDate::now(),
             },
             now,
             next_sweep: now + SWEEP_EVERY,
-            log_due: None,
             ready: Vec::new(),
             grace_end: None,
         };
@@ -192,7 +160,9 @@ impl<H: Handler> Worker<H> {
         loop {
             self.wait(&mut events);
             self.now = Instant::now();
-            self.bufs.date.refresh(SystemTime::now());
+            self.scratch.date.refresh(SystemTime::now());
+            #[cfg(test)]
+            assert!(!self.inbox.poisoned.load(Ordering::SeqCst), "a bug in the worker's loop");
             for key in std::mem::take(&mut self.ready) {
                 self.serve(key, false);
             }
@@ -208,9 +178,7 @@ impl<H: Handler> Worker<H> {
             if self.shared.stopping() && self.wind_down() {
                 break;
             }
-            self.flush_log(false);
         }
-        self.flush_log(true);
     }
 
     /// Waits for the poller to report sockets. After a turn that had work,
@@ -239,18 +207,14 @@ impl<H: Handler> Worker<H> {
         }
     }
 
-    /// How long the poller may wait: until the next timeout check, log
-    /// flush or shutdown deadline, or forever if none is due.
+    /// How long the poller may wait: until the next deadline check or the
+    /// shutdown deadline, or for ever if nothing is due.
     fn poll_timeout(&self) -> Option<Duration> {
         if !self.ready.is_empty() {
             return Some(Duration::ZERO);
         }
         let sweep = (!self.conns.is_empty()).then_some(self.next_sweep);
-        [sweep, self.log_due, self.grace_end]
-            .into_iter()
-            .flatten()
-            .min()
-            .map(|at| at.saturating_duration_since(Instant::now()))
+        [sweep, self.grace_end].into_iter().flatten().min().map(|at| at.saturating_duration_since(Instant::now()))
     }
 
     /// Registers the connections the accept loop has handed over.
@@ -263,65 +227,56 @@ impl<H: Handler> Worker<H> {
                 continue;
             }
             let _ = stream.set_nodelay(true);
-            let conn = Conn::new(stream, peer, self.now + self.config.header_timeout);
+            let conn = Connection::new(stream, PeerName::new(peer), self.now, &self.config);
             let key = self.conns.insert(conn);
             let conn = self.conns.get_mut(key).expect("just inserted");
             let interest = Interest::READABLE | Interest::WRITABLE;
-            if self.poll.registry().register(&mut conn.stream, Token(key + FIRST_CONNECTION), interest).is_err() {
-                let conn = self.conns.remove(key).expect("just inserted");
-                self.forget(conn.stream);
+            if self.poll.registry().register(conn.socket_mut(), Token(key + FIRST_CONNECTION), interest).is_err() {
+                self.close(key);
             }
         }
     }
 
     /// Serves one connection as far as its socket allows. `read_closed`
-    /// says the client has closed its side, so its last bytes and the end
-    /// of the stream are all waiting to be read. A panic in the server's
-    /// own code costs this connection only, never the worker.
+    /// says the client has closed its side.
     fn serve(&mut self, key: usize, read_closed: bool) {
-        let Some(conn) = self.conns.get_mut(key) else { return };
-        conn.read_closed |= read_closed;
-        let closing = self.grace_end.is_some();
-        let (bufs, config, handler) = (&mut self.bufs, &*self.config, &*self.handler);
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| conn.drive(bufs, config, handler, closing)));
-        match outcome {
-            Ok(Next::Wait) => conn.rearm(self.now, config),
-            Ok(Next::Again) => {
-                conn.rearm(self.now, config);
-                self.ready.push(key);
-            }
-            Ok(Next::Drop) | Err(_) => self.close(key),
+        if read_closed && let Some(conn) = self.conns.get_mut(key) {
+            conn.client_closed();
         }
+        self.with_connection(key, Connection::serve);
     }
 
-    /// Deals with connections whose deadline has passed.
+    /// Expires the connections whose deadline has passed.
     fn sweep(&mut self) {
         self.next_sweep = self.now + SWEEP_EVERY;
         let now = self.now;
-        let expired: Vec<usize> = self.conns.iter().filter(|(_, c)| c.deadline <= now).map(|(k, _)| k).collect();
+        let expired: Vec<usize> = self.conns.iter().filter(|(_, c)| c.deadline() <= now).map(|(k, _)| k).collect();
         for key in expired {
-            let Some(conn) = self.conns.get_mut(key) else { continue };
-            let request_started = conn.timer == Timer::Body || (conn.timer == Timer::Head && !conn.input.is_empty());
-            if !request_started {
-                self.close(key);
-                continue;
-            }
-            // A request that stalled halfway is told why before it is cut.
-            let date = self.bufs.date.as_str();
-            let mut cx = context(
-                &mut self.bufs.response,
-                &mut self.bufs.out,
-                &mut self.bufs.log,
-                date,
-                &*self.handler,
-                &self.config,
-                conn.peer.as_str(),
-                true,
-            );
-            refuse(HttpError::Timeout, false, &conn.input, &mut cx);
-            conn.state = State::Closing { drain: false };
-            conn.queue(&mut self.bufs.out);
-            self.serve(key, false);
+            self.with_connection(key, Connection::expire);
+        }
+    }
+
+    /// Lends a connection this turn's tools for `act`, then does what it
+    /// says next. A panic in the server's own code costs this connection
+    /// only, never the worker.
+    fn with_connection(&mut self, key: usize, act: fn(&mut Connection<TcpStream>, &mut Turn<H>) -> Next) {
+        let Some(conn) = self.conns.get_mut(key) else { return };
+        let mut turn = Turn {
+            handler: &*self.handler,
+            config: &self.config,
+            now: self.now,
+            closing: self.grace_end.is_some(),
+            scratch: &mut self.scratch,
+        };
+        let next = panic::catch_unwind(AssertUnwindSafe(|| act(conn, &mut turn))).unwrap_or_else(|_| {
+            // Whatever it left half-written in the scratch goes with it.
+            turn.scratch.out.clear();
+            Next::Close
+        });
+        match next {
+            Next::Wait => {}
+            Next::Again => self.ready.push(key),
+            Next::Close => self.close(key),
         }
     }
 
@@ -339,234 +294,13 @@ impl<H: Handler> Worker<H> {
 
     fn close(&mut self, key: usize) {
         if let Some(conn) = self.conns.remove(key) {
-            self.forget(conn.stream);
+            self.forget(conn.into_socket());
         }
     }
 
     /// Drops a connection's socket (closing it) and uncounts it.
     fn forget(&self, stream: TcpStream) {
         drop(stream);
-        self.shared.open.fetch_sub(1, Ordering::SeqCst);
-    }
-
-    /// Prints the pending log lines if they are due (or `now` is true).
-    fn flush_log(&mut self, now: bool) {
-        let pending = self.bufs.log.pending().len();
-        if pending == 0 {
-            return;
-        }
-        let due = *self.log_due.get_or_insert(self.now + LOG_DELAY);
-        if now || pending >= LOG_BATCH || self.now >= due {
-            let _ = io::stdout().lock().write_all(self.bufs.log.pending());
-            self.bufs.log.clear();
-            self.log_due = None;
-        }
-    }
-}
-
-/// Builds the context a conversation needs from the worker's parts.
-#[allow(clippy::too_many_arguments)]
-fn context<'a, H>(
-    response: &'a mut Response,
-    out: &'a mut Vec<u8>,
-    log: &'a mut AccessLog,
-    date: &'a str,
-    handler: &'a H,
-    config: &'a Config,
-    peer: &'a str,
-    closing: bool,
-) -> Context<'a, H> {
-    Context { handler, config, date, peer, response, out, log, closing }
-}
-
-impl Conn {
-    fn new(stream: TcpStream, peer: SocketAddr, deadline: Instant) -> Self {
-        Conn {
-            stream,
-            peer: PeerName::new(peer),
-            conversation: Conversation::default(),
-            input: Vec::new(),
-            output: Vec::new(),
-            state: State::Open,
-            resume: false,
-            read_closed: false,
-            // The first request's head must arrive within the header
-            // timeout of accept.
-            timer: Timer::Head,
-            deadline,
-        }
-    }
-
-    /// Does everything the socket allows right now: send queued output,
-    /// answer held requests, read and answer new ones.
-    fn drive<H: Handler>(&mut self, bufs: &mut Buffers, config: &Config, handler: &H, closing: bool) -> Next {
-        let mut reads = 0;
-        let mut may_read = true;
-        loop {
-            match self.send_output() {
-                Ok(true) => {}
-                Ok(false) => return Next::Wait,
-                Err(_) => return Next::Drop,
-            }
-            match self.state {
-                State::Open => {}
-                State::Closing { drain: false } => return Next::Drop,
-                State::Closing { drain: true } => {
-                    let _ = self.stream.shutdown(Shutdown::Write);
-                    self.state = State::Draining;
-                    continue;
-                }
-                State::Draining => return self.discard(&mut bufs.read),
-            }
-            if self.resume {
-                self.resume = false;
-                self.answer(None, bufs, config, handler, closing);
-                continue;
-            }
-            if !may_read {
-                return Next::Wait;
-            }
-            if reads == READS_PER_TURN {
-                return Next::Again;
-            }
-            reads += 1;
-            match (&self.stream).read(&mut bufs.read) {
-                // The client has closed its side: nothing more will come.
-                Ok(0) => self.state = State::Closing { drain: false },
-                Ok(n) => {
-                    // A short read emptied the socket: no need to ask again,
-                    // unless the end of the stream is still to be read.
-                    may_read = self.read_closed || n == bufs.read.len();
-                    self.answer(Some(n), bufs, config, handler, closing);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Next::Wait,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Next::Drop,
-            }
-        }
-    }
-
-    /// Answers what has arrived: the `read` new bytes in the read buffer
-    /// after any held input, or (with `None`) the held input alone.
-    fn answer<H: Handler>(
-        &mut self,
-        read: Option<usize>,
-        bufs: &mut Buffers,
-        config: &Config,
-        handler: &H,
-        closing: bool,
-    ) {
-        let Buffers { read: read_buf, out, response, log, date } = bufs;
-        let mut cx = context(response, out, log, date.as_str(), handler, config, self.peer.as_str(), closing);
-        let advance = match read {
-            // The common case: nothing held, so answer straight from the
-            // read buffer and keep only what is left over.
-            Some(n) if self.input.is_empty() => {
-                let advance = self.conversation.advance(&mut read_buf[..n], &mut cx);
-                self.input.extend_from_slice(&read_buf[advance.consumed..n]);
-                advance
-            }
-            _ => {
-                self.input.extend_from_slice(&read_buf[..read.unwrap_or(0)]);
-                let advance = self.conversation.advance(&mut self.input, &mut cx);
-                self.input.drain(..advance.consumed);
-                advance
-            }
-        };
-        match advance.after {
-            After::Read => {}
-            After::Flush => self.resume = true,
-            After::Close => self.state = State::Closing { drain: false },
-            After::Drain => self.state = State::Closing { drain: true },
-        }
-        self.queue(out);
-    }
-
-    /// Sends `out` at once if nothing is queued before it, and queues what
-    /// the socket does not take. Leaves `out` empty.
-    fn queue(&mut self, out: &mut Vec<u8>) {
-        if self.output.is_empty() {
-            match (&self.stream).write(out) {
-                Ok(n) => self.output.extend_from_slice(&out[n..]),
-                Err(_) => self.output.extend_from_slice(out),
-            }
-        } else {
-            self.output.extend_from_slice(out);
-        }
-        out.clear();
-    }
-
-    /// Writes queued output. `Ok(true)` once it is all sent, `Ok(false)`
-    /// if the socket is full (a writable report will follow).
-    fn send_output(&mut self) -> io::Result<bool> {
-        while !self.output.is_empty() {
-            match (&self.stream).write(&self.output) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => {
-                    self.output.drain(..n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(true)
-    }
-
-    /// Reads and throws away what a closing client still sends.
-    fn discard(&mut self, scratch: &mut [u8]) -> Next {
-        for _ in 0..READS_PER_TURN {
-            match (&self.stream).read(scratch) {
-                Ok(0) => return Next::Drop,
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Next::Wait,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Next::Drop,
-            }
-        }
-        Next::Again
-    }
-
-    /// Sets the deadline for what the connection now waits for. A head's
-    /// deadline is not moved by more bytes of the same head, so trickling
-    /// bytes cannot keep a connection forever.
-    fn rearm(&mut self, now: Instant, config: &Config) {
-        let timer = match self.state {
-            State::Draining => Timer::Drain,
-            State::Closing { .. } => Timer::Write,
-            State::Open if !self.output.is_empty() => Timer::Write,
-            State::Open => match self.conversation.phase(self.input.len()) {
-                Phase::Idle => Timer::Idle,
-                Phase::Head => Timer::Head,
-                Phase::Body => Timer::Body,
-            },
-        };
-        if timer != self.timer {
-            self.timer = timer;
-            self.deadline = now
-                + match timer {
-                    Timer::Idle => config.idle_timeout,
-                    Timer::Head => config.header_timeout,
-                    Timer::Body => config.body_timeout,
-                    Timer::Write => config.write_timeout,
-                    Timer::Drain => config.linger,
-                };
-        }
-        if timer == Timer::Idle {
-            release_if_large(&mut self.input);
-            release_if_large(&mut self.output);
-        }
-    }
-
-    /// Nothing in flight: no bytes held either way, no request begun.
-    fn is_idle(&self) -> bool {
-        self.state == State::Open && self.input.is_empty() && self.output.is_empty()
-    }
-}
-
-/// An idle connection keeps little memory: a large buffer is given back.
-fn release_if_large(buffer: &mut Vec<u8>) {
-    if buffer.is_empty() && buffer.capacity() > IDLE_BUFFER_KEEP {
-        *buffer = Vec::new();
+        self.inbox.open.fetch_sub(1, Ordering::SeqCst);
     }
 }

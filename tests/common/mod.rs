@@ -41,7 +41,7 @@ impl TestServer {
     }
 
     pub fn with_handler<H: Handler>(config: Config, handler: H) -> Self {
-        let server = Server::with_handler(config, handler).expect("bind 127.0.0.1:0");
+        let server = Server::bind(config, handler).expect("bind 127.0.0.1:0");
         let addr = server.local_addr().unwrap();
         let shutdown = server.shutdown_handle();
         let thread = Some(thread::spawn(move || server.run()));
@@ -197,10 +197,16 @@ impl Client {
 
     fn fill(&mut self, what: &str) {
         let mut chunk = [0u8; 16 * 1024];
-        match self.stream.read(&mut chunk) {
-            Ok(0) => panic!("the server closed the connection while {what} was expected; got {:?}", self.text()),
-            Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-            Err(e) => panic!("no {what} within {PATIENCE:?}: {e}; got {:?}", self.text()),
+        loop {
+            match self.stream.read(&mut chunk) {
+                Ok(0) => panic!("the server closed the connection while {what} was expected; got {:?}", self.text()),
+                Ok(n) => return self.buf.extend_from_slice(&chunk[..n]),
+                // A signal arrived (tests stop and continue child
+                // processes); the read is simply asked again, as
+                // `read_exact` would.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => panic!("no {what} within {PATIENCE:?}: {e}; got {:?}", self.text()),
+            }
         }
     }
 
@@ -219,6 +225,7 @@ impl Client {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::TimedOut => {
                     return false;
                 }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => return true,
             }
         }
@@ -282,6 +289,7 @@ impl Binary {
     }
 
     /// Sends a signal with the `kill` command.
+    #[cfg(unix)]
     pub fn signal(&self, name: &str) {
         let status = Command::new("kill").args(["-s", name, &self.child.id().to_string()]).status().unwrap();
         assert!(status.success(), "kill -s {name} failed");
@@ -319,4 +327,158 @@ fn read_lines(stdout: ChildStdout) -> Receiver<String> {
         }
     });
     receive
+}
+
+/// Whether this run is CI's, where every service a test needs must be
+/// there: a missing one fails the test instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
+/// A `redis-server` child on a free loopback port, keeping nothing on
+/// disk, killed when dropped.
+pub struct RedisServer {
+    child: Option<Child>,
+    pub port: u16,
+    /// Extra options it was started with (to start it again alike).
+    options: Vec<String>,
+}
+
+impl RedisServer {
+    /// Starts one; `None` (after saying so) when `redis-server` is not
+    /// installed here. In CI, where `.ci/run` installs it, a missing one
+    /// fails the test instead.
+    pub fn start() -> Option<Self> {
+        Self::start_with(&[])
+    }
+
+    /// Starts one with extra options (`--requirepass pw`, say).
+    pub fn start_with(options: &[&str]) -> Option<Self> {
+        if Command::new("redis-server").arg("--version").output().is_err() {
+            assert!(!in_ci(), "redis-server is not installed, and CI must run this test: .ci/run installs it");
+            eprintln!("skipped: redis-server not installed (apt-get install redis-server)");
+            return None;
+        }
+        let port = free_port();
+        let mut redis = RedisServer { child: None, port, options: options.iter().map(|o| o.to_string()).collect() };
+        redis.restart();
+        Some(redis)
+    }
+
+    /// `redis://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// (Re)starts it on its port and waits until it answers.
+    pub fn restart(&mut self) {
+        self.stop();
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(&self.options)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.child = Some(child);
+        let start = std::time::Instant::now();
+        while !self.answers() {
+            assert!(start.elapsed() < PATIENCE, "redis-server did not answer within {PATIENCE:?}");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Kills it and waits for it to go.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Freezes it (SIGSTOP): connections are accepted by the kernel and
+    /// nothing is answered, as with a hung server.
+    pub fn pause(&self) {
+        self.signal("STOP");
+    }
+
+    /// Lets it run again (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("CONT");
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.as_ref().expect("redis-server is running").id().to_string();
+        let status = Command::new("kill").args(["-s", name, &pid]).status().unwrap();
+        assert!(status.success(), "kill -s {name} failed");
+    }
+
+    /// One command in Redis's protocol, over a plain socket; the first
+    /// line of the answer (`:3`, `+PONG`, `-ERR ...`).
+    pub fn command(&self, words: &[&str]) -> String {
+        let mut request = format!("*{}\r\n", words.len());
+        for word in words {
+            request.push_str(&format!("${}\r\n{word}\r\n", word.len()));
+        }
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to redis-server");
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        let mut byte = [0u8; 1];
+        while !answer.ends_with(b"\r\n") {
+            match stream.read(&mut byte) {
+                Ok(1) => answer.push(byte[0]),
+                _ => break,
+            }
+        }
+        String::from_utf8_lossy(&answer).trim_end().to_string()
+    }
+
+    /// Whether it answers a command (`+PONG`, or `-NOAUTH` when it wants
+    /// a password first).
+    fn answers(&self) -> bool {
+        TcpStream::connect(("127.0.0.1", self.port)).is_ok() && !self.command(&["PING"]).is_empty()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        if let Some(child) = &self.child {
+            // A paused server is let go on before it is killed, so that
+            // nothing of it outlives the test.
+            let _ = Command::new("kill").args(["-s", "CONT", &child.id().to_string()]).status();
+        }
+        self.stop();
+    }
+}
+
+/// A loopback port nobody listens on right now (the OS picks it).
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().unwrap().port()
+}
+
+/// A file path in the temporary directory, unique to this test; the file
+/// (and SQLite's `-wal` and `-shm` beside it) is deleted when dropped.
+pub struct TempPath(pub std::path::PathBuf);
+
+impl TempPath {
+    pub fn new(name: &str) -> Self {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        TempPath(std::env::temp_dir().join(format!("pagecount-{name}-{}-{n}-{nanos}", std::process::id())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.to_str().expect("the temporary directory's path is UTF-8")
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
 }

@@ -6,8 +6,12 @@
 //! [`Conversation::advance`] takes the bytes received and not yet used,
 //! answers every complete request among them into an output buffer, and
 //! says how many bytes it used and whether the connection must now close.
-//! It never touches a socket: the event loop in `server` moves the bytes,
-//! and the tests call it with byte strings.
+//! [`Conversation::time_out`] writes the answer to a request that stopped
+//! arriving, and [`Conversation::phase`] says which of the server's
+//! timeouts applies while it waits. So every byte a connection ever sends
+//! comes from here; it never touches a socket or a clock: the event loop
+//! in `server` moves the bytes and keeps the time, and the tests call it
+//! with byte strings.
 //!
 //! The order of work for one request:
 //! 1. wait until the head has ended (an empty line), refusing it as soon
@@ -24,7 +28,7 @@ use super::framing::{BodyFraming, body_framing};
 use super::request::{self, Parsed, Request};
 use super::response::{Persistence, Response, Status};
 use crate::config::{Config, HEADER_SLOTS};
-use crate::log::AccessLog;
+use std::io::Write;
 use std::mem::MaybeUninit;
 use std::panic::{self, AssertUnwindSafe};
 
@@ -48,6 +52,32 @@ pub trait Handler: Send + Sync + 'static {
     fn respond(&self, request: &Request, body: &[u8], response: &mut Response);
 }
 
+/// Where a conversation reports what it did, for an access log. The
+/// conversation knows nothing of how or where that is printed.
+pub trait Observer {
+    /// Whether request and response heads are wanted (they cost a copy).
+    fn tracing(&self) -> bool;
+    /// A head crossed the wire; `from_client` says in which direction.
+    fn head(&mut self, peer: &str, from_client: bool, head: &[u8]);
+    /// A request was answered with `status` and `body_bytes` of content.
+    fn answered(&mut self, date: &str, peer: &str, request: &Request, status: Status, body_bytes: usize);
+    /// A request was refused before it could be parsed; `start` is what
+    /// the client sent first.
+    fn refused(&mut self, date: &str, peer: &str, start: &[u8], status: Status, body_bytes: usize);
+}
+
+/// An observer that keeps nothing: for tests and fuzzing.
+pub struct Unobserved;
+
+impl Observer for Unobserved {
+    fn tracing(&self) -> bool {
+        false
+    }
+    fn head(&mut self, _: &str, _: bool, _: &[u8]) {}
+    fn answered(&mut self, _: &str, _: &str, _: &Request, _: Status, _: usize) {}
+    fn refused(&mut self, _: &str, _: &str, _: &[u8], _: Status, _: usize) {}
+}
+
 /// What one call to [`Conversation::advance`] needs besides the bytes: the
 /// pages, the limits, and the worker's reusable buffers.
 pub struct Context<'a, H> {
@@ -61,7 +91,8 @@ pub struct Context<'a, H> {
     pub response: &'a mut Response,
     /// Where responses are laid out, to be sent with one write.
     pub out: &'a mut Vec<u8>,
-    pub log: &'a mut AccessLog,
+    /// Told of every request answered or refused.
+    pub log: &'a mut dyn Observer,
     /// The server is shutting down: every response closes its connection.
     pub closing: bool,
 }
@@ -195,6 +226,21 @@ impl Conversation {
         }
     }
 
+    /// The client did not finish its request in time: writes the `408`
+    /// for it (without a body if it is a `HEAD`), and says whether there
+    /// was a request begun to answer. With nothing begun, there is no one
+    /// to answer, and the connection just closes. Either way the
+    /// connection is over.
+    pub fn time_out<H>(&mut self, held: &[u8], cx: &mut Context<H>) -> bool {
+        let begun = self.body.is_some() || !held.is_empty();
+        if begun {
+            let head_only = self.head_only || (self.body.is_none() && request::is_head(held));
+            refuse(HttpError::Timeout, head_only, held, cx);
+        }
+        *self = Conversation::default();
+        begun
+    }
+
     /// Tries to answer the request at the front of `input`.
     fn step<H: Handler>(&mut self, input: &mut [u8], cx: &mut Context<H>) -> Result<Step, HttpError> {
         if self.body.is_none() {
@@ -235,14 +281,17 @@ impl Conversation {
         input.get(self.scanned..).is_some_and(|new| new.contains(&b'\n'))
     }
 
-    /// The head is incomplete: refuse it if it has already outgrown the
-    /// limit, otherwise remember how far it was searched.
+    /// The head is incomplete: refuse it if it can no longer become a
+    /// request, or has outgrown the limit; otherwise remember how far it
+    /// was searched. Only what fits in the limit is judged, and before the
+    /// size, so that the same bytes get the same answer however they were
+    /// split on the way.
     fn wait_for_head(&mut self, input: &[u8], config: &Config) -> Result<Step, HttpError> {
+        if request::cannot_begin_request(&input[..input.len().min(config.max_head_bytes)]) {
+            return Err(request::NOT_A_REQUEST);
+        }
         if input.len() > config.max_head_bytes {
             return Err(too_large(input, config.max_head_bytes));
-        }
-        if request::cannot_begin_request(input) {
-            return Err(HttpError::Malformed);
         }
         self.scanned = input.len();
         Ok(Step::NeedMore)
@@ -317,7 +366,7 @@ impl Conversation {
         cx.handler.respond(request, body, cx.response);
         let persistence = if must_close || cx.closing { Persistence::Close } else { request.persistence() };
         let written = write_response(cx, persistence, self.head_only);
-        cx.log.served(cx.date, cx.peer, request, cx.response.status(), written);
+        cx.log.answered(cx.date, cx.peer, request, cx.response.status(), written);
         *self = Conversation::default();
         let after = match persistence {
             _ if must_close => After::Drain,
@@ -387,21 +436,29 @@ fn write_response<H>(cx: &mut Context<H>, persistence: Persistence, head_only: b
 /// Writes the fixed answer to a refused request. It always closes the
 /// connection: after a framing error nobody can tell where the next
 /// request would begin.
-pub fn refuse<H>(error: HttpError, head_only: bool, input: &[u8], cx: &mut Context<H>) {
-    let (status, text) = error.status_and_text();
-    error_response(cx.response, status, text);
+fn refuse<H>(error: HttpError, head_only: bool, input: &[u8], cx: &mut Context<H>) {
+    error_response(cx.response, error);
     let written = write_response(cx, Persistence::Close, head_only);
-    cx.log.refused(cx.date, cx.peer, input, status, written);
+    cx.log.refused(cx.date, cx.peer, input, error.status(), written);
+}
+
+/// The whole answer to a connection refused before any request was read
+/// (the server is at its connection limit): status, fixed text, close.
+pub fn refusal(error: HttpError, date: &str) -> Vec<u8> {
+    let mut response = Response::default();
+    error_response(&mut response, error);
+    let mut bytes = Vec::new();
+    response.write_to(&mut bytes, date, Persistence::Close, false);
+    bytes
 }
 
 /// Fills `response` with a short plain-text error that repeats nothing the
 /// client sent.
-pub fn error_response(response: &mut Response, status: Status, text: &str) {
+fn error_response(response: &mut Response, error: HttpError) {
     response.clear();
-    response.set_status(status);
+    response.set_status(error.status());
     response.header("Content-Type", "text/plain; charset=utf-8");
-    response.body_mut().extend_from_slice(text.as_bytes());
-    response.body_mut().push(b'\n');
+    let _ = writeln!(response.body_mut(), "{error}");
 }
 
 #[cfg(test)]
@@ -427,7 +484,7 @@ mod tests {
     /// unused bytes and stopping at a close as the server does; gives what
     /// was written and the last advance.
     fn converse(config: &Config, chunks: &[&[u8]]) -> (String, Advance) {
-        let (mut response, mut out, mut log) = (Response::default(), Vec::new(), AccessLog::default());
+        let (mut response, mut out, mut log) = (Response::default(), Vec::new(), Unobserved);
         let mut conversation = Conversation::default();
         let mut held = Vec::new();
         let mut last = Advance { consumed: 0, after: After::Read };
@@ -571,6 +628,27 @@ mod tests {
             let trickled = converse(&config, &bytes).0;
             assert_eq!(statuses(&whole), expected, "{}", String::from_utf8_lossy(input));
             assert_eq!(statuses(&trickled), expected, "{}", String::from_utf8_lossy(input));
+        }
+    }
+
+    #[test]
+    fn corners_the_fuzzer_found_get_one_answer_however_split() {
+        let config = Config { max_head_bytes: 8192, max_chunked_overhead: 8192, ..Config::default() };
+        // Junk that cannot begin a request, longer than the head limit.
+        let junk = [&b"\x16"[..], &[b'a'; 8192]].concat();
+        // A chunked body whose trailer breaks the grammar past the overhead
+        // limit.
+        let trailer = [
+            &b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: "[..],
+            &[b'a'; 9000],
+            b"\x01\r\n\r\n",
+        ]
+        .concat();
+        for (input, cut, expected) in [(&junk, 1, "400"), (&trailer, 80, "413")] {
+            let whole = converse(&config, &[input]).0;
+            let split = converse(&config, &[&input[..cut], &input[cut..]]).0;
+            assert_eq!(statuses(&whole), [expected], "whole");
+            assert_eq!(statuses(&split), [expected], "split at {cut}");
         }
     }
 
