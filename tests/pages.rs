@@ -146,6 +146,7 @@ fn no_page_prints_the_session_id_whole() {
             !["/url_count/", "/form_count/", "/etag_count/", "/url_count/?count=1", "POST /form_count/"]
                 .contains(&what.as_str());
         assert_eq!(text.contains(&format!("{}…", &id[..6])), shows_cookies, "{what} shows the id cut short");
+        assert_eq!(text.contains("cut short"), shows_cookies, "{what} says why it is cut short");
     }
 }
 

@@ -62,6 +62,7 @@ fn picture<'a>(
     };
     Exchange {
         request: echo::request_line(request),
+        masked: echo::masks_any(request),
         sent,
         sent_note: Prose::new(sent_note),
         server: vec![

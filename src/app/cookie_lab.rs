@@ -266,6 +266,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let sent = echo::cookie_lines(request, |_, _| false);
     let exchange = Exchange {
         request: echo::request_line(request),
+        masked: echo::masks_any(request),
         sent,
         sent_note: prose!("Every cookie your browser keeps for this host and this path, in one header."),
         server: vec![Line::prose(prose!("lists them below")), Line::prose(prose!("sets nothing: the forms below do"))],

@@ -34,6 +34,11 @@ pub fn is_masked(name: &[u8]) -> bool {
     HTTP_ONLY_COOKIES.iter().any(|masked| masked.as_bytes() == name)
 }
 
+/// Whether any cookie of the request is one that pages cut short.
+pub fn masks_any(request: &Request) -> bool {
+    cookie::pairs(request).any(|(name, _)| is_masked(name))
+}
+
 /// A value cut to its first characters and an ellipsis.
 pub fn masked(value: &str) -> String {
     let end = value.char_indices().nth(SHOWN).map_or(value.len(), |(i, _)| i);

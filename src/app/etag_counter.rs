@@ -162,6 +162,7 @@ fn picture<'a>(request: &Request<'_, 'a>, sent_tags: &[&'a [u8]], previous: Opti
     };
     Exchange {
         request: echo::request_line(request),
+        masked: false,
         sent,
         sent_note: Prose::new(sent_note),
         server: vec![

@@ -128,6 +128,9 @@ pub struct Exchange<'a> {
     pub sent: Vec<Line<'a>>,
     /// Where that state came from: the previous response, or nowhere.
     pub sent_note: Prose,
+    /// A `sessionid` in the sent lines was cut short ([`super::echo`]),
+    /// and the picture says why.
+    pub masked: bool,
     /// What the server did with it, a line a step.
     pub server: Vec<Line<'a>>,
     /// The status line.

@@ -84,6 +84,7 @@ fn picture<'a>(request: &Request<'_, 'a>, body: Option<&'a str>, previous: Optio
     };
     Exchange {
         request: echo::request_line(request),
+        masked: false,
         sent,
         sent_note: Prose::new(sent_note),
         server: vec![

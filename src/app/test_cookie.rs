@@ -50,6 +50,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let sent = echo::cookie_lines(request, |_, _| false);
     let exchange = Exchange {
         request: echo::request_line(request),
+        masked: echo::masks_any(request),
         sent,
         sent_note: prose!("Whatever your browser already kept for this site."),
         server: vec![
@@ -91,6 +92,7 @@ pub fn check(app: &App, request: &Request, _body: &[u8], response: &mut Response
     };
     let exchange = Exchange {
         request: echo::request_line(request),
+        masked: echo::masks_any(request),
         sent,
         sent_note: Prose::new(sent_note),
         server,

@@ -38,6 +38,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     };
     let exchange = Exchange {
         request: echo::request_line_marking(request, "count", |v| parse_count(v.as_bytes()).is_some()),
+        masked: false,
         sent: Vec::new(),
         sent_note: Prose::new(sent_note),
         server: vec![
