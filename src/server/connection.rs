@@ -206,11 +206,6 @@ impl<S: Socket> Connection<S> {
         &mut self.socket
     }
 
-    /// The socket, to close it.
-    pub(super) fn into_socket(self) -> S {
-        self.socket
-    }
-
     #[cfg(test)]
     fn state(&self) -> State {
         self.state

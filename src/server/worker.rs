@@ -1,11 +1,17 @@
 //! A worker: one thread, one poller, the connections it owns.
 //!
 //! The loop: wait until the poller reports sockets that can be read or
-//! written (or a deadline check falls due); serve each reported
-//! connection ([`Connection::serve`]); then expire the connections whose
-//! deadline has passed ([`Connection::expire`]). Everything about one
-//! connection's life is in `connection.rs`; this file only moves
-//! connections in and out and keeps the time.
+//! written (or a deadline check falls due); accept new connections if the
+//! listener is ready; serve each reported connection
+//! ([`Connection::serve`]); then expire the connections whose deadline has
+//! passed ([`Connection::expire`]). Everything about one connection's life
+//! is in `connection.rs`; this file only moves connections in and out and
+//! keeps the time.
+//!
+//! Every worker accepts from the one listening socket (each holds a copy of
+//! it), so a new connection is served by the thread that accepted it, with
+//! no hand-over between threads. A worker accepts only a few connections a
+//! turn, so that a burst of them is shared among the workers awake.
 //!
 //! Sockets are registered edge-triggered: the poller reports a socket when
 //! it *becomes* readable or writable, not for as long as it stays so. So a
@@ -16,17 +22,20 @@
 
 use super::connection::{Connection, Next, Scratch, Turn};
 use super::slab::Slab;
-use super::{Shared, WAKE};
+use super::{LISTENER, Seat, Shared, WAKE};
 use crate::config::Config;
-use crate::http::{Handler, HttpDate, Response};
+use crate::http::{Handler, HttpDate, HttpError, Response, conversation};
 use crate::log::{AccessLog, Journal, PeerName};
-use mio::net::TcpStream;
+use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
-use std::io;
-use std::net::SocketAddr;
+use std::io::{self, Write};
+use std::net::Shutdown;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+#[cfg(test)]
+use std::sync::atomic::AtomicBool;
+#[cfg(test)]
+use std::sync::atomic::Ordering;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -37,45 +46,24 @@ const READ_SIZE: usize = 64 * 1024;
 const SWEEP_EVERY: Duration = Duration::from_millis(100);
 /// Tokens below this are the worker's own, not connections.
 const FIRST_CONNECTION: usize = 2;
+/// Connections a worker accepts in one turn before the others get theirs.
+const ACCEPTS_PER_TURN: usize = 4;
+/// Pause after a failed accept (for example, out of file descriptors),
+/// doubled on each further failure up to the longest.
+const FIRST_ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
+const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 
-/// The accept loop's side of a worker.
+/// The supervisor's side of a worker.
 pub(super) struct Handle {
-    inbox: Arc<Inbox>,
     thread: JoinHandle<()>,
-}
-
-/// What the accept loop and a worker share.
-struct Inbox {
-    /// New connections waiting for the worker to take them.
-    queue: Mutex<Vec<(TcpStream, SocketAddr)>>,
-    /// A wake-up is already on its way; no need for another.
-    notified: AtomicBool,
-    waker: Arc<Waker>,
-    /// Connections handed to this worker and not yet closed by it. If the
-    /// worker ever died, its count would go with it.
-    open: AtomicUsize,
     /// For the tests: makes the worker's loop fail, as a bug in it would.
     #[cfg(test)]
-    poisoned: AtomicBool,
+    poisoned: Arc<AtomicBool>,
+    #[cfg(test)]
+    waker: Arc<Waker>,
 }
 
 impl Handle {
-    /// Gives the worker a new connection.
-    pub(super) fn hand_over(&self, stream: TcpStream, peer: SocketAddr) {
-        self.inbox.open.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut queue) = self.inbox.queue.lock() {
-            queue.push((stream, peer));
-        }
-        if !self.inbox.notified.swap(true, Ordering::SeqCst) {
-            let _ = self.inbox.waker.wake();
-        }
-    }
-
-    /// Connections this worker holds open.
-    pub(super) fn open(&self) -> usize {
-        self.inbox.open.load(Ordering::SeqCst)
-    }
-
     /// The worker's thread has ended, which it does only at shutdown or
     /// after a bug in its loop.
     pub(super) fn is_finished(&self) -> bool {
@@ -89,15 +77,21 @@ impl Handle {
 
     #[cfg(test)]
     pub(super) fn poison(&self) {
-        self.inbox.poisoned.store(true, Ordering::SeqCst);
-        let _ = self.inbox.waker.wake();
+        self.poisoned.store(true, Ordering::SeqCst);
+        let _ = self.waker.wake();
     }
 }
 
 pub(super) struct Worker<H> {
     poll: Poll,
-    inbox: Arc<Inbox>,
-    conns: Slab<Connection<TcpStream>>,
+    /// This worker's copy of the listening socket.
+    listener: TcpListener,
+    /// The listener may have connections waiting that this worker left for
+    /// the next turn.
+    may_accept: bool,
+    /// After a failed accept: how long the pause is, and when it ends.
+    accept_backoff: Option<(Duration, Instant)>,
+    conns: Slab<Held>,
     config: Arc<Config>,
     handler: Arc<H>,
     shared: Arc<Shared>,
@@ -109,12 +103,22 @@ pub(super) struct Worker<H> {
     ready: Vec<usize>,
     /// Set once shutdown has begun: the time by which to be done.
     grace_end: Option<Instant>,
+    #[cfg(test)]
+    poisoned: Arc<AtomicBool>,
+}
+
+/// A connection, and its seat among the server's open connections, which
+/// is given back when it is dropped, however it goes.
+struct Held {
+    conn: Connection<TcpStream>,
+    _seat: Seat,
 }
 
 impl<H: Handler> Worker<H> {
-    /// Starts a worker thread and returns the accept loop's handle to it.
+    /// Starts a worker thread that accepts on its copy of `listener`.
     pub(super) fn spawn(
         id: usize,
+        listener: &std::net::TcpListener,
         config: &Arc<Config>,
         handler: &Arc<H>,
         shared: &Arc<Shared>,
@@ -123,18 +127,21 @@ impl<H: Handler> Worker<H> {
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKE)?);
         shared.register_waker(&waker);
-        let inbox = Arc::new(Inbox {
-            queue: Mutex::default(),
-            notified: AtomicBool::new(false),
-            waker,
-            open: AtomicUsize::new(0),
-            #[cfg(test)]
-            poisoned: AtomicBool::new(false),
-        });
+        let mut listener = TcpListener::from_std(listener.try_clone()?);
+        // epoll and kqueue let every worker watch its own copy of the
+        // listener; elsewhere (Windows) only the first worker accepts.
+        let accepts = cfg!(unix) || id == 0;
+        if accepts {
+            poll.registry().register(&mut listener, LISTENER, Interest::READABLE)?;
+        }
+        #[cfg(test)]
+        let poisoned = Arc::new(AtomicBool::new(false));
         let now = Instant::now();
         let mut worker = Worker {
             poll,
-            inbox: Arc::clone(&inbox),
+            listener,
+            may_accept: accepts,
+            accept_backoff: None,
             conns: Slab::default(),
             config: Arc::clone(config),
             handler: Arc::clone(handler),
@@ -150,9 +157,17 @@ impl<H: Handler> Worker<H> {
             next_sweep: now + SWEEP_EVERY,
             ready: Vec::new(),
             grace_end: None,
+            #[cfg(test)]
+            poisoned: Arc::clone(&poisoned),
         };
         let thread = thread::Builder::new().name(format!("worker-{id}")).spawn(move || worker.run())?;
-        Ok(Handle { inbox, thread })
+        Ok(Handle {
+            thread,
+            #[cfg(test)]
+            poisoned,
+            #[cfg(test)]
+            waker,
+        })
     }
 
     fn run(&mut self) {
@@ -162,16 +177,18 @@ impl<H: Handler> Worker<H> {
             self.now = Instant::now();
             self.scratch.date.refresh(SystemTime::now());
             #[cfg(test)]
-            assert!(!self.inbox.poisoned.load(Ordering::SeqCst), "a bug in the worker's loop");
+            assert!(!self.poisoned.load(Ordering::SeqCst), "a bug in the worker's loop");
             for key in std::mem::take(&mut self.ready) {
                 self.serve(key, false);
             }
             for event in events.iter() {
                 match event.token() {
-                    WAKE => self.take_new_connections(),
+                    WAKE => {}
+                    LISTENER => self.may_accept = true,
                     Token(token) => self.serve(token - FIRST_CONNECTION, event.is_read_closed()),
                 }
             }
+            self.accept();
             if self.now >= self.next_sweep {
                 self.sweep();
             }
@@ -210,38 +227,74 @@ impl<H: Handler> Worker<H> {
     /// How long the poller may wait: until the next deadline check or the
     /// shutdown deadline, or for ever if nothing is due.
     fn poll_timeout(&self) -> Option<Duration> {
-        if !self.ready.is_empty() {
+        let paused_until = self.accept_backoff.map(|(_, until)| until);
+        if !self.ready.is_empty() || (self.may_accept && paused_until.is_none()) {
             return Some(Duration::ZERO);
         }
         let sweep = (!self.conns.is_empty()).then_some(self.next_sweep);
-        [sweep, self.grace_end].into_iter().flatten().min().map(|at| at.saturating_duration_since(Instant::now()))
+        [sweep, self.grace_end, paused_until]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
-    /// Registers the connections the accept loop has handed over.
-    fn take_new_connections(&mut self) {
-        self.inbox.notified.store(false, Ordering::SeqCst);
-        let arrived = self.inbox.queue.lock().map(|mut q| std::mem::take(&mut *q)).unwrap_or_default();
-        for (stream, peer) in arrived {
-            if self.grace_end.is_some() {
-                self.forget(stream);
-                continue;
+    /// Accepts a few waiting connections, if the listener has any. The
+    /// listener is registered edge-triggered, so a worker that stops
+    /// before it has emptied the queue tries again next turn. A failed
+    /// accept pauses accepting for a while that doubles up to a second:
+    /// running out of file descriptors (EMFILE) must slow the server down,
+    /// not stop it, nor spin.
+    fn accept(&mut self) {
+        if !self.may_accept || self.grace_end.is_some() {
+            return;
+        }
+        match self.accept_backoff {
+            Some((_, until)) if self.now < until => return,
+            _ => {}
+        }
+        for _ in 0..ACCEPTS_PER_TURN {
+            match self.listener.accept() {
+                Ok((stream, peer)) => self.admit(stream, PeerName::new(peer)),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.may_accept = false;
+                    self.accept_backoff = None;
+                    return;
+                }
+                Err(e) if is_transient(&e) => {}
+                Err(e) => {
+                    let pause =
+                        self.accept_backoff.map_or(FIRST_ACCEPT_BACKOFF, |(b, _)| (b * 2).min(MAX_ACCEPT_BACKOFF));
+                    eprintln!("pagecount: accept failed: {e}; retrying in {} ms", pause.as_millis());
+                    self.accept_backoff = Some((pause, self.now + pause));
+                    return;
+                }
             }
-            let _ = stream.set_nodelay(true);
-            let conn = Connection::new(stream, PeerName::new(peer), self.now, &self.config);
-            let key = self.conns.insert(conn);
-            let conn = self.conns.get_mut(key).expect("just inserted");
-            let interest = Interest::READABLE | Interest::WRITABLE;
-            if self.poll.registry().register(conn.socket_mut(), Token(key + FIRST_CONNECTION), interest).is_err() {
-                self.close(key);
-            }
+        }
+        self.accept_backoff = None;
+    }
+
+    /// Takes a new connection on, or turns it away if the server already
+    /// holds as many as it allows.
+    fn admit(&mut self, stream: TcpStream, peer: PeerName) {
+        let Some(seat) = Seat::take(&self.shared, self.config.max_connections) else {
+            return refuse_overload(stream);
+        };
+        let _ = stream.set_nodelay(true);
+        let conn = Connection::new(stream, peer, self.now, &self.config);
+        let key = self.conns.insert(Held { conn, _seat: seat });
+        let held = self.conns.get_mut(key).expect("just inserted");
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        if self.poll.registry().register(held.conn.socket_mut(), Token(key + FIRST_CONNECTION), interest).is_err() {
+            self.conns.remove(key);
         }
     }
 
     /// Serves one connection as far as its socket allows. `read_closed`
     /// says the client has closed its side.
     fn serve(&mut self, key: usize, read_closed: bool) {
-        if read_closed && let Some(conn) = self.conns.get_mut(key) {
-            conn.client_closed();
+        if read_closed && let Some(held) = self.conns.get_mut(key) {
+            held.conn.client_closed();
         }
         self.with_connection(key, Connection::serve);
     }
@@ -250,7 +303,8 @@ impl<H: Handler> Worker<H> {
     fn sweep(&mut self) {
         self.next_sweep = self.now + SWEEP_EVERY;
         let now = self.now;
-        let expired: Vec<usize> = self.conns.iter().filter(|(_, c)| c.deadline() <= now).map(|(k, _)| k).collect();
+        let expired: Vec<usize> =
+            self.conns.iter().filter(|(_, held)| held.conn.deadline() <= now).map(|(k, _)| k).collect();
         for key in expired {
             self.with_connection(key, Connection::expire);
         }
@@ -260,7 +314,8 @@ impl<H: Handler> Worker<H> {
     /// says next. A panic in the server's own code costs this connection
     /// only, never the worker.
     fn with_connection(&mut self, key: usize, act: fn(&mut Connection<TcpStream>, &mut Turn<H>) -> Next) {
-        let Some(conn) = self.conns.get_mut(key) else { return };
+        let Some(held) = self.conns.get_mut(key) else { return };
+        let conn = &mut held.conn;
         let mut turn = Turn {
             handler: &*self.handler,
             config: &self.config,
@@ -276,7 +331,7 @@ impl<H: Handler> Worker<H> {
         match next {
             Next::Wait => {}
             Next::Again => self.ready.push(key),
-            Next::Close => self.close(key),
+            Next::Close => drop(self.conns.remove(key)),
         }
     }
 
@@ -284,23 +339,25 @@ impl<H: Handler> Worker<H> {
     /// worker is done (no connections left, or the grace time is up).
     fn wind_down(&mut self) -> bool {
         let grace_end = *self.grace_end.get_or_insert(self.now + self.config.shutdown_grace);
-        let idle: Vec<usize> = self.conns.iter().filter(|(_, c)| c.is_idle()).map(|(k, _)| k).collect();
+        let idle: Vec<usize> = self.conns.iter().filter(|(_, held)| held.conn.is_idle()).map(|(k, _)| k).collect();
         for key in idle {
-            self.close(key);
+            self.conns.remove(key);
         }
-        self.take_new_connections();
         self.conns.is_empty() || self.now >= grace_end
     }
+}
 
-    fn close(&mut self, key: usize) {
-        if let Some(conn) = self.conns.remove(key) {
-            self.forget(conn.into_socket());
-        }
-    }
+/// Errors that concern one connection that is already gone, not the
+/// listener: accept the next one straight away.
+fn is_transient(error: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    matches!(error.kind(), ConnectionAborted | ConnectionReset | Interrupted)
+}
 
-    /// Drops a connection's socket (closing it) and uncounts it.
-    fn forget(&self, stream: TcpStream) {
-        drop(stream);
-        self.inbox.open.fetch_sub(1, Ordering::SeqCst);
-    }
+/// Answers a connection beyond the limit with `503` and closes it. The
+/// socket is new, so its send buffer is empty and the short answer fits.
+fn refuse_overload(stream: TcpStream) {
+    let bytes = conversation::refusal(HttpError::Overloaded, HttpDate::now().as_str());
+    let _ = (&stream).write(&bytes);
+    let _ = stream.shutdown(Shutdown::Write);
 }
