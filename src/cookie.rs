@@ -19,6 +19,7 @@
 //! whether the server made it or a learner typed it into the cookie lab.
 
 use crate::http::grammar::{is_cookie_octet, is_token, trim_ows};
+use crate::http::response::Decimal;
 use crate::http::{Request, Response};
 use std::fmt;
 
@@ -384,35 +385,61 @@ impl<'a> SetCookie<'a> {
 }
 
 /// The header value: `name=value; Path=/; Max-Age=0; ...`.
-impl fmt::Display for SetCookie<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}; Path={}", self.name, self.value, self.path)?;
+impl SetCookie<'_> {
+    /// Hands the header value to `piece` a piece at a time:
+    /// `name=value; Path=/; Max-Age=0; ...`. Numbers are written without
+    /// going through `fmt`, as this runs on every counted visit.
+    fn pieces(&self, mut piece: impl FnMut(&str) -> fmt::Result) -> fmt::Result {
+        for text in [self.name, "=", self.value, "; Path=", self.path] {
+            piece(text)?;
+        }
         if let Some(domain) = self.domain {
-            write!(f, "; Domain={domain}")?;
+            piece("; Domain=")?;
+            piece(domain)?;
         }
         if let Some(seconds) = self.max_age {
-            write!(f, "; Max-Age={seconds}")?;
+            piece("; Max-Age=")?;
+            piece(Decimal::new(seconds).as_str())?;
         }
         if let Some(date) = self.expires {
-            write!(f, "; Expires={date}")?;
+            piece("; Expires=")?;
+            piece(date)?;
         }
         if self.secure {
-            f.write_str("; Secure")?;
+            piece("; Secure")?;
         }
         if self.http_only {
-            f.write_str("; HttpOnly")?;
+            piece("; HttpOnly")?;
         }
-        match self.same_site {
-            Some(same_site) => write!(f, "; SameSite={}", same_site.as_str()),
-            None => Ok(()),
+        if let Some(same_site) = self.same_site {
+            piece("; SameSite=")?;
+            piece(same_site.as_str())?;
         }
+        Ok(())
+    }
+
+    /// The header value as text.
+    pub fn to_header(&self) -> String {
+        let mut text = String::with_capacity(64);
+        let _ = self.pieces(|piece| {
+            text.push_str(piece);
+            Ok(())
+        });
+        text
+    }
+}
+
+/// The header value: `name=value; Path=/; Max-Age=0; ...`.
+impl fmt::Display for SetCookie<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.pieces(|piece| f.write_str(piece))
     }
 }
 
 impl Response {
     /// Adds a `Set-Cookie` header line.
     pub fn set_cookie(&mut self, cookie: &SetCookie) {
-        self.header_display("Set-Cookie", cookie);
+        self.header("Set-Cookie", &cookie.to_header());
     }
 }
 

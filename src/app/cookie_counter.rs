@@ -7,7 +7,7 @@
 
 use super::count::{next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line, Prose, prose};
+use super::exchange::{Exchange, Line, prose};
 use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line, start_over};
 use crate::cookie::{self, SetCookie};
 use crate::http::response::Decimal;
@@ -22,6 +22,7 @@ const PATH: &str = "/count_view/";
 /// The seed lesson's view: read `count`, add one, render it, set it.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let previous = cookie::values(request, COOKIE).find_map(parse_count);
+    let previous_text = previous.map(Decimal::new);
     let invalid = match previous {
         None => cookie::values(request, COOKIE).next().map(String::from_utf8_lossy),
         Some(_) => None,
@@ -29,10 +30,11 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let count = next_count(previous);
     let value = Decimal::new(count);
     // Written out once, for the header and for the picture.
-    let header = SetCookie::new(COOKIE, value.as_str()).to_string();
+    let header = SetCookie::new(COOKIE, value.as_str()).to_header();
     response.header("Set-Cookie", &header);
     no_store(response);
-    let exchange = picture(request, previous, invalid.is_some(), value.as_str(), &header);
+    let exchange =
+        picture(request, previous_text.as_ref().map(Decimal::as_str), invalid.is_some(), value.as_str(), &header);
     render(response, &pages::CountView { walk: routes::walk(PATH), count, invalid, exchange, served_by: app.name() });
 }
 
@@ -40,7 +42,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
 /// back.
 fn picture<'a>(
     request: &Request<'_, 'a>,
-    previous: Option<u64>,
+    previous: Option<&'a str>,
     invalid: bool,
     count: &'a str,
     header: &'a str,
@@ -48,15 +50,15 @@ fn picture<'a>(
     let sent = echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && parse_count(value).is_some());
     let (sent_note, read) = match previous {
         Some(n) => (
-            "The count the previous response set (the server cannot tell whether anyone changed it since).",
-            Line::text(prose!(""), format!("reads count = {n}, adds one")),
+            prose!("The count the previous response set (the server cannot tell whether anyone changed it since)."),
+            Line::with_mark(prose!("reads count = "), n, "", ", adds one"),
         ),
         None if invalid => (
-            "The count cookie holds no valid count: this counts as a first visit.",
+            prose!("The count cookie holds no valid count: this counts as a first visit."),
             Line::prose(prose!("finds no valid count: starts at 1")),
         ),
         None => (
-            "No count cookie: a first visit, or a browser that does not keep cookies.",
+            prose!("No count cookie: a first visit, or a browser that does not keep cookies."),
             Line::prose(prose!("finds no count: starts at 1")),
         ),
     };
@@ -64,7 +66,7 @@ fn picture<'a>(
         request: echo::request_line(request),
         masked: echo::masks_any(request),
         sent,
-        sent_note: Prose::new(sent_note),
+        sent_note,
         server: vec![
             read,
             Line::with_mark(prose!(""), "the new count: ", count, ""),

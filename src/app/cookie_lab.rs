@@ -243,7 +243,7 @@ fn whole<'s, 'a>(set: SetCookie<'s>) -> Result<SetCookie<'s>, Refusal<'a>> {
     match set.check_whole() {
         Ok(()) => Ok(set),
         Err(rule) => {
-            Err(Refusal { broken: Broken::Cookie(rule), part: "whole cookie", value: Cow::Owned(set.to_string()) })
+            Err(Refusal { broken: Broken::Cookie(rule), part: "whole cookie", value: Cow::Owned(set.to_header()) })
         }
     }
 }
@@ -321,7 +321,7 @@ fn back_to_the_lab(app: &App, request: &Request, response: &mut Response, cookie
     response.header("Location", PATH);
     response.set_cookie(cookie);
     no_store(response);
-    let header = cookie.to_string();
+    let header = cookie.to_header();
     render(response, &pages::LabDone { status, done, set_cookie: &header, served_by: app.name() });
 }
 

@@ -139,11 +139,11 @@ fn cookie_line(line: &[u8], marked: Option<Range<usize>>) -> Line<'_> {
 /// The request line, `GET /count_view/ HTTP/1.1`, with nothing marked.
 pub fn request_line<'b>(request: &Request<'_, 'b>) -> RequestLine<'b> {
     RequestLine {
-        method: request.method.as_str(),
+        method: Prose::new(request.method.as_str()),
         before: request.target,
         mark: "",
         after: "",
-        version: request.version.as_str(),
+        version: Prose::new(request.version.as_str()),
     }
 }
 

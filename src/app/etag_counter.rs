@@ -14,7 +14,7 @@
 
 use super::count::{next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line, Prose, prose};
+use super::exchange::{Exchange, Line, prose};
 use super::{App, ok_line, pages, render, routes};
 use crate::http::grammar::trim_ows;
 use crate::http::response::Decimal;
@@ -148,15 +148,15 @@ fn picture<'a>(request: &Request<'_, 'a>, sent_tags: &[&'a [u8]], previous: Opti
     }
     let (sent_note, read) = match previous {
         Some(n) => (
-            "The tag of the copy in your browser's cache: the ETag of the previous response.",
+            prose!("The tag of the copy in your browser's cache: the ETag of the previous response."),
             Line::text(prose!(""), format!("reads the tag as count {n}, adds one")),
         ),
         None if !sent_tags.is_empty() => (
-            "Not a tag this page gives out: this counts as a first visit.",
+            prose!("Not a tag this page gives out: this counts as a first visit."),
             Line::prose(prose!("finds no count in the tag: starts at 1")),
         ),
         None => (
-            "No copy in your browser's cache: a first visit (or a cleared cache, or a private window).",
+            prose!("No copy in your browser's cache: a first visit (or a cleared cache, or a private window)."),
             Line::prose(prose!("finds no tag: starts at 1")),
         ),
     };
@@ -164,7 +164,7 @@ fn picture<'a>(request: &Request<'_, 'a>, sent_tags: &[&'a [u8]], previous: Opti
         request: echo::request_line(request),
         masked: false,
         sent,
-        sent_note: Prose::new(sent_note),
+        sent_note,
         server: vec![
             read,
             Line::prose(prose!("answers with a new page rather than 304 Not Modified")),

@@ -21,10 +21,12 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// Text written in this server's source, never taken from a request: it
-/// holds no `<`, `>` or `&` (checked when it is made, at compile time in a
-/// `const`), so the templates print it without escaping. Everything else
-/// in the picture is escaped; this keeps the fixed sentences of every
-/// picture from being scanned byte by byte on every request.
+/// holds no `<`, `>`, `&` or `"` (checked when it is made, at compile time
+/// in a `const`), so the templates print it without escaping, as text or
+/// inside a double-quoted attribute. Everything else in a page is escaped;
+/// this keeps the server's own words (the fixed sentences of every
+/// picture, page names, paths, status lines) from being scanned byte by
+/// byte on every request.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Prose(&'static str);
 
@@ -35,10 +37,14 @@ impl Prose {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            assert!(!matches!(bytes[i], b'<' | b'>' | b'&'), "prose holds no markup");
+            assert!(!matches!(bytes[i], b'<' | b'>' | b'&' | b'"'), "prose holds no markup");
             i += 1;
         }
         Prose(text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
     }
 }
 
@@ -59,6 +65,13 @@ impl fmt::Display for Prose {
 
 /// Prose needs no escaping: it holds no markup and no client's bytes.
 impl askama::filters::HtmlSafe for Prose {}
+
+/// And it is written as it is, without going through `fmt`.
+impl askama::FastWritable for Prose {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _values: &dyn askama::Values) -> askama::Result<()> {
+        Ok(dest.write_str(self.0)?)
+    }
+}
 
 /// One line of a message in the picture, at most one part of it marked as
 /// the value that carries the state.
@@ -107,7 +120,7 @@ impl<'a> Line<'a> {
 #[derive(Debug)]
 pub struct RequestLine<'a> {
     /// `GET`, `POST`, ...
-    pub method: &'static str,
+    pub method: Prose,
     /// The target before the marked part (all of it, when nothing is).
     pub before: &'a str,
     /// The marked part of the target; empty for none.
@@ -115,7 +128,7 @@ pub struct RequestLine<'a> {
     /// The target after it.
     pub after: &'a str,
     /// `HTTP/1.1` or `HTTP/1.0`.
-    pub version: &'static str,
+    pub version: Prose,
 }
 
 /// One request and its response, as the picture shows them.
@@ -134,7 +147,7 @@ pub struct Exchange<'a> {
     /// What the server did with it, a line a step.
     pub server: Vec<Line<'a>>,
     /// The status line.
-    pub status: &'static str,
+    pub status: Prose,
     /// The lines that carry the state back (the `Set-Cookie` line, the
     /// rewritten link, the hidden field).
     pub answered: Vec<Line<'a>>,

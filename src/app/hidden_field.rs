@@ -14,7 +14,7 @@
 
 use super::count::{count_field, next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line, Prose, prose};
+use super::exchange::{Exchange, Line, prose};
 use super::{App, ok_line, pages, render, routes};
 use crate::http::grammar::trim_ows;
 use crate::http::{HttpError, Method, Request, Response};
@@ -72,11 +72,11 @@ fn picture<'a>(request: &Request<'_, 'a>, body: Option<&'a str>, previous: Optio
             sent.push(Line::prose(prose!("")));
             sent.push(echo::marking_field(prose!(""), body, "count", |v| parse_count(v.as_bytes()).is_some()));
             match previous {
-                Some(_) => "The count the previous page held in its form, in a field it did not show.",
-                None => "The posted form holds no valid count: this counts as a first visit.",
+                Some(_) => prose!("The count the previous page held in its form, in a field it did not show."),
+                None => prose!("The posted form holds no valid count: this counts as a first visit."),
             }
         }
-        (None, _) => "A GET: no form was posted, so this is a first visit.",
+        (None, _) => prose!("A GET: no form was posted, so this is a first visit."),
     };
     let read = match previous {
         Some(n) => Line::text(prose!(""), format!("reads count = {n} from the body, adds one")),
@@ -86,7 +86,7 @@ fn picture<'a>(request: &Request<'_, 'a>, body: Option<&'a str>, previous: Optio
         request: echo::request_line(request),
         masked: false,
         sent,
-        sent_note: Prose::new(sent_note),
+        sent_note,
         server: vec![
             read,
             Line::prose(prose!("writes the new count into the form")),

@@ -48,9 +48,10 @@ pub use routes::{COMPARISON_COLUMNS, comparison, listed_pages};
 
 use crate::config::Config;
 use crate::cookie::SetCookie;
+use crate::http::response::FixedHeader;
 use crate::http::{HttpError, Method, Request, Response, Status};
 use askama::Template;
-use exchange::{Line, prose};
+use exchange::{Line, Prose, prose};
 use routes::Body;
 use session_store::SessionStore;
 use signing::Signer;
@@ -156,16 +157,28 @@ fn options(methods: &[Method], response: &mut Response) {
 
 /// Renders a page as the response body, straight into the response's
 /// buffer (which the worker reuses from request to request).
+/// Every page is HTML.
+const HTML: FixedHeader = FixedHeader::new("Content-Type", "text/html; charset=utf-8");
+
+/// See [`no_store`].
+const NO_STORE: FixedHeader = FixedHeader::new("Cache-Control", "no-store");
+
 fn render(response: &mut Response, page: &impl Template) {
-    response.header("Content-Type", "text/html; charset=utf-8");
-    Template::write_into(page, response.body_mut()).expect("rendering into memory cannot fail");
+    response.fixed_header(HTML);
+    // askama writes fastest into a `String`. The body is still empty, so
+    // its buffer is valid UTF-8 as it is: lend it as a `String` and take
+    // it back, with the memory it already has.
+    let body = response.body_mut();
+    let mut text = String::from_utf8(std::mem::take(body)).unwrap_or_default();
+    page.render_into(&mut text).expect("rendering into memory cannot fail");
+    *body = text.into_bytes();
 }
 
 /// Pages that show or change a count must be fetched anew on every visit,
 /// never kept: a kept copy would show an old count, and a shared cache
 /// could hand one visitor's page (and its `Set-Cookie`) to another.
 fn no_store(response: &mut Response) {
-    response.header("Cache-Control", "no-store");
+    response.fixed_header(NO_STORE);
 }
 
 /// The page that confirms a "start over": what was deleted, and how.
@@ -183,8 +196,8 @@ fn error_page(app: &App, response: &mut Response, status: Status, explanation: &
 }
 
 /// The status line of a successful page, for the pictures.
-fn ok_line() -> &'static str {
-    Status::OK.status_line()
+fn ok_line() -> Prose {
+    prose!(Status::OK.status_line())
 }
 
 /// A `Set-Cookie` line for the picture, its `name=value` marked.

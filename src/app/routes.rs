@@ -7,6 +7,7 @@
 //! of every page, and the tests ([`listed_pages`]). A page added here shows
 //! up everywhere at once; a page missing here exists nowhere.
 
+use super::exchange::Prose;
 use super::{
     App, cookie_counter, cookie_lab, etag_counter, hidden_field, inspect, sessions, signed_cookie, site, test_cookie,
     url_rewriting,
@@ -48,7 +49,10 @@ pub(super) struct Route {
 pub struct Listing {
     /// The page's name, which also begins its heading ("Cookie · Page
     /// Count is: 3").
-    pub title: &'static str,
+    pub title: Prose,
+    /// The page's path, as a link: checked, with the name, when the
+    /// program is compiled, so neither is escaped on every request.
+    link: Prose,
     /// What it shows, in a line.
     pub summary: &'static str,
     /// Its row in the comparison table, for a way of keeping state.
@@ -99,13 +103,15 @@ impl Route {
 
     /// Listed on the index.
     const fn listed(self, title: &'static str, summary: &'static str) -> Self {
-        Route { listing: Some(Listing { title, summary, facts: None }), ..self }
+        let (title, link) = (Prose::new(title), Prose::new(self.path));
+        Route { listing: Some(Listing { title, link, summary, facts: None }), ..self }
     }
 
     /// Listed on the index, and compared with the other ways of keeping
     /// state.
     const fn compared(self, title: &'static str, summary: &'static str, facts: Facts) -> Self {
-        Route { listing: Some(Listing { title, summary, facts: Some(facts) }), ..self }
+        let (title, link) = (Prose::new(title), Prose::new(self.path));
+        Route { listing: Some(Listing { title, link, summary, facts: Some(facts) }), ..self }
     }
 
     /// Whether the page takes `method`.
@@ -265,23 +271,24 @@ pub fn comparison() -> impl Iterator<Item = (&'static str, &'static Listing, &'s
 #[derive(Clone, Copy, Debug)]
 pub struct Walk {
     /// The page's name.
-    pub title: &'static str,
+    pub title: Prose,
     /// The page before it on the index: path and name.
-    pub prev: Option<(&'static str, &'static str)>,
+    pub prev: Option<(Prose, Prose)>,
     /// The page after it.
-    pub next: Option<(&'static str, &'static str)>,
+    pub next: Option<(Prose, Prose)>,
 }
 
 /// Where the listed page at `path` stands on the index.
 pub(super) fn walk(path: &str) -> Walk {
     let mut prev = None;
     let mut pages = listed_pages();
+    let link = |listing: &Listing| (listing.link, listing.title);
     for (here, listing) in pages.by_ref() {
         if here == path {
-            let next = pages.next().map(|(path, listing)| (path, listing.title));
+            let next = pages.next().map(|(_, listing)| link(listing));
             return Walk { title: listing.title, prev, next };
         }
-        prev = Some((here, listing.title));
+        prev = Some(link(listing));
     }
     unreachable!("walk is asked only for listed pages, and {path} is not one")
 }
@@ -302,12 +309,13 @@ mod tests {
 
     #[test]
     fn the_walk_follows_the_index() {
+        let text = |link: Option<(Prose, Prose)>| link.map(|(path, title)| (path.as_str(), title.as_str()));
         let walk = walk("/url_count/");
-        assert_eq!(walk.title, "URL rewriting");
-        assert_eq!(walk.prev, Some(("/test_cookie/", "Cookie test")));
-        assert_eq!(walk.next, Some(("/form_count/", "Hidden form field")));
-        assert_eq!(super::walk("/count_view/").prev, None);
-        assert_eq!(super::walk("/inspect/").next, None);
+        assert_eq!(walk.title.as_str(), "URL rewriting");
+        assert_eq!(text(walk.prev), Some(("/test_cookie/", "Cookie test")));
+        assert_eq!(text(walk.next), Some(("/form_count/", "Hidden form field")));
+        assert!(super::walk("/count_view/").prev.is_none());
+        assert!(super::walk("/inspect/").next.is_none());
     }
 
     #[test]

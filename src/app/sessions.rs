@@ -13,7 +13,7 @@
 //! cannot be reached costs these pages a `503`, and no other page anything.
 
 use super::echo;
-use super::exchange::{Exchange, Line, Prose, prose};
+use super::exchange::{Exchange, Line, prose};
 use super::session_store::{SessionKey, StoreError, Visit};
 use super::{App, error_page, no_store, ok_line, pages, render, routes, set_cookie_line};
 use crate::cookie::{self, SameSite, SetCookie};
@@ -39,7 +39,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let rejected = visit.new && cookie::values(request, COOKIE).next().is_some();
     // The page shows the id cut short, in the Set-Cookie line too.
     let shown_id = echo::masked(id.as_str());
-    let header = shown_set_cookie(&set_cookie.to_string(), id.as_str());
+    let header = shown_set_cookie(&set_cookie.to_header(), id.as_str());
     let place = app.sessions.place();
     let exchange = picture(request, &visit, rejected, &shown_id, place, &header);
     let page = pages::SessionCount {
@@ -69,15 +69,15 @@ fn picture<'a>(
     let sent = echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && live(value));
     let (sent_note, found) = match (visit.new, rejected) {
         (false, _) => (
-            "The id the previous response set. Only the id travels; the count stays on the server.",
+            prose!("The id the previous response set. Only the id travels; the count stays on the server."),
             Line::text(prose!(""), format!("finds session {shown_id} in {place}: count {}", visit.count - 1)),
         ),
         (true, true) => (
-            "A session id this server does not know (never issued, expired or forgotten): not adopted.",
+            prose!("A session id this server does not know (never issued, expired or forgotten): not adopted."),
             Line::text(prose!(""), format!("starts a new session with a new random id, {shown_id}")),
         ),
         (true, false) => (
-            "No session id: a new visitor.",
+            prose!("No session id: a new visitor."),
             Line::text(prose!(""), format!("starts a new session with a random id, {shown_id}")),
         ),
     };
@@ -85,7 +85,7 @@ fn picture<'a>(
         request: echo::request_line(request),
         masked: echo::masks_any(request),
         sent,
-        sent_note: Prose::new(sent_note),
+        sent_note,
         server: vec![
             found,
             Line::with_mark(prose!(""), format!("keeps in {place}: {shown_id} → count "), visit.count.to_string(), ""),
@@ -189,7 +189,7 @@ pub fn cycle(app: &App, request: &Request, _body: &[u8], response: &mut Response
     response.set_cookie(&set_cookie);
     let page = pages::SessionCycle {
         moved: Some((&old.as_str()[..echo::SHOWN], &new.as_str()[..echo::SHOWN], cycle.count)),
-        set_cookie: Some(shown_set_cookie(&set_cookie.to_string(), new.as_str())),
+        set_cookie: Some(shown_set_cookie(&set_cookie.to_header(), new.as_str())),
         served_by: app.name(),
     };
     render(response, &page);

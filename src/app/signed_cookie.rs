@@ -10,7 +10,7 @@
 
 use super::count::next_count;
 use super::echo;
-use super::exchange::{Exchange, Line, Prose, prose};
+use super::exchange::{Exchange, Line, prose};
 use super::signing::Verdict;
 use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line, start_over};
 use crate::cookie::{self, SetCookie};
@@ -42,7 +42,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let set_cookie = SetCookie::new(COOKIE, &value);
     response.set_cookie(&set_cookie);
     no_store(response);
-    let header = set_cookie.to_string();
+    let header = set_cookie.to_header();
     let exchange = picture(request, valid, rejected, old_key, count, &header);
     let page = pages::SignedCount {
         walk: routes::walk(PATH),
@@ -72,30 +72,33 @@ fn picture<'a>(
     let sent = echo::cookie_lines(request, |name, value| name == COOKIE.as_bytes() && is_valid(value));
     let (sent_note, check) = match valid {
         Some((n, _)) if old_key => (
-            "A number and code signed before the key changed.",
+            prose!("A number and code signed before the key changed."),
             Line::text(
                 prose!(""),
                 format!("computes HMAC-SHA256(old key, \"{COOKIE}={n}\"): it matches, so {n} is its own"),
             ),
         ),
         Some((n, _)) => (
-            "The number and code the previous response set.",
+            prose!("The number and code the previous response set."),
             Line::text(
                 prose!(""),
                 format!("computes HMAC-SHA256(key, \"{COOKIE}={n}\"): it matches the code sent, so {n} is its own"),
             ),
         ),
         None if rejected => (
-            "A signed_count whose code does not match its number: rejected.",
+            prose!("A signed_count whose code does not match its number: rejected."),
             Line::prose(prose!("computes the code for the number sent: it does not match, so the cookie is rejected")),
         ),
-        None => ("No signed_count cookie: a first visit.", Line::prose(prose!("finds no signed count: starts at 1"))),
+        None => (
+            prose!("No signed_count cookie: a first visit."),
+            Line::prose(prose!("finds no signed count: starts at 1")),
+        ),
     };
     Exchange {
         request: echo::request_line(request),
         masked: echo::masks_any(request),
         sent,
-        sent_note: Prose::new(sent_note),
+        sent_note,
         server: vec![
             check,
             Line::with_mark(prose!(""), "signs the new count, ", count.to_string(), ", with its key"),

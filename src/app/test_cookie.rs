@@ -8,7 +8,7 @@
 //! refuses cookies" rather than "wrong password".
 
 use super::echo;
-use super::exchange::{Exchange, Line, Prose, prose};
+use super::exchange::{Exchange, Line, prose};
 use super::{App, no_store, ok_line, pages, render, routes, set_cookie_line};
 use crate::cookie::{self, SetCookie};
 use crate::http::{Request, Response};
@@ -45,7 +45,7 @@ fn is_test_cookie(name: &[u8], value: &[u8]) -> bool {
 
 /// Sets the cookie and links to the check.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let header = set_test_cookie(response).to_string();
+    let header = set_test_cookie(response).to_header();
     no_store(response);
     let sent = echo::cookie_lines(request, |_, _| false);
     let exchange = Exchange {
@@ -68,7 +68,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
 pub fn check(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let worked = test_cookie_worked(request);
     let other_cookies = cookie::pairs(request).any(|(name, value)| !is_test_cookie(name, value));
-    let header = worked.then(|| delete_test_cookie(response).to_string());
+    let header = worked.then(|| delete_test_cookie(response).to_header());
     no_store(response);
     let sent = echo::cookie_lines(request, is_test_cookie);
     let mut answered = Vec::with_capacity(1);
@@ -76,17 +76,17 @@ pub fn check(app: &App, request: &Request, _body: &[u8], response: &mut Response
         Some(header) => {
             answered.push(set_cookie_line(header));
             (
-                "The test cookie came back: the previous response set it, and your browser kept it.",
+                prose!("The test cookie came back: the previous response set it, and your browser kept it."),
                 vec![Line::prose(prose!("finds testcookie=worked: cookies work")), Line::prose(prose!("deletes it"))],
-                "Your browser drops the test cookie: an empty value that expired in 1970.",
+                prose!("Your browser drops the test cookie: an empty value that expired in 1970."),
             )
         }
         None => {
             answered.push(Line::prose(prose!("(no Set-Cookie: nothing to delete)")));
             (
-                "No test cookie came with this request.",
+                prose!("No test cookie came with this request."),
                 vec![Line::prose(prose!("finds no testcookie=worked"))],
-                "Nothing changes in your browser.",
+                prose!("Nothing changes in your browser."),
             )
         }
     };
@@ -94,11 +94,11 @@ pub fn check(app: &App, request: &Request, _body: &[u8], response: &mut Response
         request: echo::request_line(request),
         masked: echo::masks_any(request),
         sent,
-        sent_note: Prose::new(sent_note),
+        sent_note,
         server,
         status: ok_line(),
         answered,
-        answer_note: Prose::new(answer_note),
+        answer_note,
     };
     let served_by = app.name();
     render(response, &pages::TestCookieCheck { walk: routes::walk(PATH), worked, other_cookies, exchange, served_by });

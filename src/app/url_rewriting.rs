@@ -9,7 +9,7 @@
 
 use super::count::{count_field, next_count, parse_count};
 use super::echo;
-use super::exchange::{Exchange, Line, Prose, prose};
+use super::exchange::{Exchange, Line, prose};
 use super::{App, no_store, ok_line, pages, render, routes};
 use crate::http::{Request, Response};
 
@@ -28,9 +28,9 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let next_link = format!("{PATH}?count={count}");
     no_store(response);
     let sent_note = match (previous, &invalid) {
-        (Some(_), _) => "The count in the link the previous page gave out (or in one typed by hand).",
-        (None, Some(_)) => "The query holds no valid count: this counts as a first visit.",
-        (None, None) => "No count in the URL: a first visit.",
+        (Some(_), _) => prose!("The count in the link the previous page gave out (or in one typed by hand)."),
+        (None, Some(_)) => prose!("The query holds no valid count: this counts as a first visit."),
+        (None, None) => prose!("No count in the URL: a first visit."),
     };
     let read = match previous {
         Some(n) => Line::text(prose!(""), format!("reads count = {n} from the query, adds one")),
@@ -40,7 +40,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         request: echo::request_line_marking(request, "count", |v| parse_count(v.as_bytes()).is_some()),
         masked: false,
         sent: Vec::new(),
-        sent_note: Prose::new(sent_note),
+        sent_note,
         server: vec![
             read,
             Line::prose(prose!("writes the new count into the link")),

@@ -15,7 +15,40 @@
 //!
 //! `httparse` applies most of these to a request head already; the rest
 //! of the server uses the functions here, so that each rule is written
-//! once and read in one place.
+//! once and read in one place. The byte classes are tables of 256 answers
+//! worked out when the program is compiled, so that checking a byte is
+//! one lookup: some of them run over every response's header lines.
+
+/// A class of bytes as a table: `ranges` of bytes and single `bytes`.
+const fn class(ranges: &[(u8, u8)], bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < ranges.len() {
+        let (mut b, last) = ranges[i];
+        while b <= last {
+            table[b as usize] = true;
+            if b == u8::MAX {
+                break;
+            }
+            b += 1;
+        }
+        i += 1;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// `DIGIT`, `ALPHA`.
+const ALPHANUMERIC: [(u8, u8); 3] = [(b'0', b'9'), (b'A', b'Z'), (b'a', b'z')];
+
+const TCHAR: [bool; 256] = class(&ALPHANUMERIC, b"!#$%&'*+-.^_`|~");
+static REG_NAME_CHAR: [bool; 256] = class(&ALPHANUMERIC, b"-._~!$&'()*+,;=");
+static COOKIE_OCTET: [bool; 256] = class(&[(0x21, 0x21), (0x23, 0x2B), (0x2D, 0x3A), (0x3C, 0x5B), (0x5D, 0x7E)], b"");
+const FIELD_VALUE_CHAR: [bool; 256] = class(&[(0x20, 0x7E)], b"\t");
 
 /// ```text
 /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
@@ -23,16 +56,29 @@
 /// ```
 /// RFC 9110 §5.6.2: the characters of a token, which are the visible
 /// characters other than the delimiters `"(),/:;<=>?@[\]{}`.
-pub fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+pub const fn is_tchar(b: u8) -> bool {
+    TCHAR[b as usize]
 }
 
 /// ```text
 /// token = 1*tchar
 /// ```
 /// RFC 9110 §5.6.2: methods, field names, cookie names, transfer codings.
-pub fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
+pub const fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && all(bytes, &TCHAR)
+}
+
+/// Whether every byte of `bytes` is in the class `table` (a `const fn`,
+/// so that headers fixed in the source are checked when it is compiled).
+const fn all(bytes: &[u8], table: &[bool; 256]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if !table[bytes[i] as usize] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The length of the token at the start of `bytes` (0 if none).
@@ -95,8 +141,8 @@ pub fn trim_ows(bytes: &[u8]) -> &[u8] {
 /// `obs-text` (bytes above 0x7F) is never sent, and CR, LF and NUL are
 /// what a value must never hold: one would end the line and begin a
 /// header the server did not mean to send.
-pub fn is_field_value(bytes: &[u8]) -> bool {
-    bytes.iter().all(|&b| is_ows(b) || b.is_ascii_graphic())
+pub const fn is_field_value(bytes: &[u8]) -> bool {
+    all(bytes, &FIELD_VALUE_CHAR)
 }
 
 /// ```text
@@ -153,7 +199,7 @@ pub fn starts_pct_encoded(bytes: &[u8]) -> bool {
 /// ```
 /// RFC 3986 §2.2-2.3: the characters a host name may hold as they are.
 fn is_unreserved_or_sub_delim(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)
+    REG_NAME_CHAR[usize::from(b)]
 }
 
 /// ```text
@@ -164,10 +210,10 @@ fn is_unreserved_or_sub_delim(b: u8) -> bool {
 pub fn is_reg_name(host: &[u8]) -> bool {
     let mut i = 0;
     while i < host.len() {
-        if starts_pct_encoded(&host[i..]) {
-            i += 3;
-        } else if is_unreserved_or_sub_delim(host[i]) {
+        if is_unreserved_or_sub_delim(host[i]) {
             i += 1;
+        } else if starts_pct_encoded(&host[i..]) {
+            i += 3;
         } else {
             return false;
         }
@@ -206,7 +252,7 @@ pub fn is_host(value: &[u8]) -> bool {
 /// `"`, `,`, `;` and `\`, and no space: the characters that would end
 /// the value or the header.
 pub fn is_cookie_octet(b: u8) -> bool {
-    matches!(b, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+    COOKIE_OCTET[usize::from(b)]
 }
 
 #[cfg(test)]
