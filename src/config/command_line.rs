@@ -45,7 +45,7 @@ const OPTIONS: &[Opt] = &[
         long: "threads",
         value: "N",
         help: &["worker threads, each with its own connections"],
-        default: |c| Some(format!("one per core, {} here", c.threads)),
+        default: |c| Some(format!("one per core but one, at least one: {} here", c.threads)),
         apply: |c, v| set(&mut c.threads, number(v)),
     },
     Opt {

@@ -5,7 +5,7 @@
 //!                         +---------------+---------------+
 //!                         v                               v
 //!              +---------------------+         +---------------------+
-//!              | worker 0            |         | worker 1            |   one per core
+//!              | worker 0            |         | worker 1            |   one per core but one
 //!              | poller (epoll)      |   ...   | poller (epoll)      |   each accepts and
 //!              | its connections     |         | its connections     |   owns its connections
 //!              +---------------------+         +---------------------+
