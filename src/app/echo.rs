@@ -42,7 +42,7 @@ pub fn masks_any(request: &Request) -> bool {
 /// A value cut to its first characters and an ellipsis.
 pub fn masked(value: &str) -> String {
     let end = value.char_indices().nth(SHOWN).map_or(value.len(), |(i, _)| i);
-    if end == value.len() { value.to_string() } else { format!("{}…", &value[..end]) }
+    if end == value.len() { value.to_string() } else { [&value[..end], "…"].concat() }
 }
 
 /// A cookie's value as a page may show it.
@@ -70,8 +70,14 @@ fn masked_cookie_text(text: &[u8]) -> Cow<'_, str> {
     if !text.split(|&b| b == b';').any(masks) {
         return String::from_utf8_lossy(text);
     }
-    let pieces: Vec<Cow<str>> = text.split(|&b| b == b';').map(masked_piece).collect();
-    Cow::Owned(pieces.join(";"))
+    let mut shown = String::with_capacity(text.len());
+    for (i, piece) in text.split(|&b| b == b';').enumerate() {
+        if i > 0 {
+            shown.push(';');
+        }
+        shown.push_str(&masked_piece(piece));
+    }
+    Cow::Owned(shown)
 }
 
 /// One `name=value` piece, its value cut short if it is to be masked,
@@ -82,10 +88,10 @@ fn masked_piece(piece: &[u8]) -> Cow<'_, str> {
             let after_eq = &piece[eq + 1..];
             let lead = after_eq.len() - after_eq.trim_ascii_start().len();
             let trail = after_eq.len() - after_eq.trim_ascii_end().len();
-            let kept = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-            let shown = masked(&String::from_utf8_lossy(value));
+            let text = |bytes| String::from_utf8_lossy(bytes);
             let tail = &after_eq[after_eq.len() - trail..];
-            Cow::Owned(format!("{}{}{shown}{}", kept(&piece[..eq + 1]), kept(&after_eq[..lead]), kept(tail)))
+            let parts = [text(&piece[..eq + 1]), text(&after_eq[..lead]), Cow::Owned(masked(&text(value))), text(tail)];
+            Cow::Owned(parts.concat())
         }
         _ => String::from_utf8_lossy(piece),
     }

@@ -70,6 +70,9 @@ pub struct App {
     /// The address the server was told to listen on, for the example
     /// commands on a page whose request named no `Host` (HTTP/1.0).
     bind: String,
+    /// What follows the id in every session cookie (`; Path=/; Max-Age=...;
+    /// HttpOnly; SameSite=Lax`): it never changes while the server runs.
+    session_cookie_attributes: String,
 }
 
 impl App {
@@ -83,7 +86,14 @@ impl App {
         };
         let signer = signer.with_fallbacks(config.old_secrets.iter().map(|old| old.0.as_slice()))?;
         let sessions = SessionStore::open(config)?;
-        Ok(App { sessions, signer, name: config.name.clone(), bind: config.bind.to_string() })
+        let session_cookie_attributes = sessions::cookie_attributes(&sessions);
+        Ok(App {
+            sessions,
+            signer,
+            name: config.name.clone(),
+            bind: config.bind.to_string(),
+            session_cookie_attributes,
+        })
     }
 
     /// This server's `--name`, for the pages' footer.

@@ -14,9 +14,10 @@
 
 use super::echo;
 use super::exchange::{Exchange, Line, prose};
-use super::session_store::{SessionKey, StoreError, Visit};
+use super::session_store::{SessionKey, SessionStore, StoreError, Visit};
 use super::{App, error_page, no_store, ok_line, pages, render, routes, set_cookie_line};
 use crate::cookie::{self, SameSite, SetCookie};
+use crate::http::response::Decimal;
 use crate::http::{Request, Response, Status};
 use std::time::Duration;
 
@@ -33,13 +34,15 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         Err(error) => return cannot_answer(app, error, response),
     };
     let id = visit.key.to_hex();
-    let set_cookie = session_cookie(app, id.as_str());
-    response.set_cookie(&set_cookie);
+    // `sessionid=<id>` and the attributes, which are the same for every
+    // session (what `session_cookie(app, id)` writes, made once).
+    let full_header = [COOKIE, "=", id.as_str(), &app.session_cookie_attributes].concat();
+    response.header("Set-Cookie", &full_header);
     no_store(response);
     let rejected = visit.new && cookie::values(request, COOKIE).next().is_some();
     // The page shows the id cut short, in the Set-Cookie line too.
     let shown_id = echo::masked(id.as_str());
-    let header = shown_set_cookie(&set_cookie.to_header(), id.as_str());
+    let header = shown_set_cookie(&full_header, id.as_str());
     let place = app.sessions.place();
     let exchange = picture(request, &visit, rejected, &shown_id, place, &header);
     let page = pages::SessionCount {
@@ -61,8 +64,8 @@ fn picture<'a>(
     request: &Request<'_, 'a>,
     visit: &Visit,
     rejected: bool,
-    shown_id: &str,
-    place: &str,
+    shown_id: &'a str,
+    place: &'a str,
     header: &'a str,
 ) -> Exchange<'a> {
     let live = |value: &[u8]| SessionKey::parse(value) == Some(visit.key) && !visit.new;
@@ -70,15 +73,18 @@ fn picture<'a>(
     let (sent_note, found) = match (visit.new, rejected) {
         (false, _) => (
             prose!("The id the previous response set. Only the id travels; the count stays on the server."),
-            Line::text(prose!(""), format!("finds session {shown_id} in {place}: count {}", visit.count - 1)),
+            Line::text(
+                prose!("finds session "),
+                [shown_id, " in ", place, ": count ", Decimal::new(visit.count - 1).as_str()].concat(),
+            ),
         ),
         (true, true) => (
             prose!("A session id this server does not know (never issued, expired or forgotten): not adopted."),
-            Line::text(prose!(""), format!("starts a new session with a new random id, {shown_id}")),
+            Line::text(prose!("starts a new session with a new random id, "), shown_id),
         ),
         (true, false) => (
             prose!("No session id: a new visitor."),
-            Line::text(prose!(""), format!("starts a new session with a random id, {shown_id}")),
+            Line::text(prose!("starts a new session with a random id, "), shown_id),
         ),
     };
     Exchange {
@@ -88,7 +94,12 @@ fn picture<'a>(
         sent_note,
         server: vec![
             found,
-            Line::with_mark(prose!(""), format!("keeps in {place}: {shown_id} → count "), visit.count.to_string(), ""),
+            Line::with_mark(
+                prose!("keeps in "),
+                [place, ": ", shown_id, " → count "].concat(),
+                Decimal::new(visit.count).as_str().to_string(),
+                "",
+            ),
         ],
         status: ok_line(),
         answered: vec![set_cookie_line(header)],
@@ -106,7 +117,17 @@ fn presented<'r>(request: &'r Request) -> impl Iterator<Item = SessionKey> + 'r 
 
 /// The cookie that carries a session's id.
 fn session_cookie<'a>(app: &App, id: &'a str) -> SetCookie<'a> {
-    SetCookie::new(COOKIE, id).max_age(whole_seconds(app.sessions.ttl())).http_only().same_site(SameSite::Lax)
+    with_attributes(&app.sessions, SetCookie::new(COOKIE, id))
+}
+
+fn with_attributes<'a>(sessions: &SessionStore, cookie: SetCookie<'a>) -> SetCookie<'a> {
+    cookie.max_age(whole_seconds(sessions.ttl())).http_only().same_site(SameSite::Lax)
+}
+
+/// What follows `sessionid=<id>` in every session cookie.
+pub(super) fn cookie_attributes(sessions: &SessionStore) -> String {
+    let header = with_attributes(sessions, SetCookie::new(COOKIE, "")).to_header();
+    header[COOKIE.len() + 1..].to_string()
 }
 
 /// The session page cannot answer just now: `503` (RFC 9110 §15.6.4),
@@ -199,12 +220,26 @@ pub fn cycle(app: &App, request: &Request, _body: &[u8], response: &mut Response
 /// prints a whole session id hands it to any script running in the page,
 /// which is exactly what `HttpOnly` is there to prevent.
 fn shown_set_cookie(header: &str, id: &str) -> String {
-    header.replace(id, &echo::masked(id))
+    // The header begins `sessionid=<id>`.
+    let attributes = header.strip_prefix(COOKIE).and_then(|h| h.strip_prefix('=')).and_then(|h| h.strip_prefix(id));
+    match attributes {
+        Some(attributes) => [COOKIE, "=", &echo::masked(id), attributes].concat(),
+        None => header.to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cookie_attributes_made_once_are_the_ones_a_session_cookie_writes() {
+        let app = App::new(&crate::Config::default()).unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        let made_once = [COOKIE, "=", id, &app.session_cookie_attributes].concat();
+        assert_eq!(made_once, session_cookie(&app, id).to_header());
+        assert_eq!(made_once, format!("sessionid={id}; Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax"));
+    }
 
     #[test]
     fn the_cookie_outlives_the_session_by_less_than_a_second() {
