@@ -62,13 +62,13 @@ free_port() {
     exit 1
 }
 
-# Waits up to 10 s for a port to accept connections.
+# Waits up to 30 s for a port (a busy machine can be slow to start a server) to accept connections.
 wait_for_port() {
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return; fi
         sleep 0.1
     done
-    echo "lab: nothing listens on port $1 after 10 s" >&2
+    echo "lab: nothing listens on port $1 after 30 s" >&2
     exit 1
 }
 

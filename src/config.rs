@@ -349,22 +349,13 @@ fn split_host_port(authority: &str) -> Option<(String, u16)> {
     Some((host.to_string(), port))
 }
 
-/// `%XX` escapes decoded; `None` for a broken escape or bytes that are not
-/// UTF-8.
+/// `%XX` escapes decoded; `None` for a broken escape (a `%` not followed by
+/// two hex digits) or bytes that are not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut rest = text.as_bytes();
-    while let Some((&b, after)) = rest.split_first() {
-        if b == b'%' {
-            let hex = std::str::from_utf8(after.get(..2)?).ok()?;
-            bytes.push(u8::from_str_radix(hex, 16).ok()?);
-            rest = &after[2..];
-        } else {
-            bytes.push(b);
-            rest = after;
-        }
-    }
-    String::from_utf8(bytes).ok()
+    let escapes_whole =
+        text.split('%').skip(1).all(|after| after.bytes().take(2).filter(u8::is_ascii_hexdigit).count() == 2);
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8().ok()?;
+    escapes_whole.then(|| decoded.into_owned())
 }
 
 /// As the session page shows it: `127.0.0.1:6379, database 0`. Never the

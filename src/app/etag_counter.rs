@@ -16,7 +16,7 @@ use super::count::{next_count, parse_count};
 use super::echo;
 use super::exchange::{Exchange, Line, prose};
 use super::{App, ok_line, pages, render, routes};
-use crate::http::grammar::trim_ows;
+use crate::http::grammar::if_none_match;
 use crate::http::response::Decimal;
 use crate::http::{Request, Response};
 use std::borrow::Cow;
@@ -29,70 +29,6 @@ const PATH: &str = "/etag_count/";
 /// reuse (`no-cache`), which is what makes the browser send
 /// `If-None-Match` (RFC 9111 §5.2.2.4, §5.2.2.7).
 const CACHE_CONTROL: &str = "private, no-cache";
-
-/// An entity tag: `"3"`, or the weak `W/"3"` (RFC 9110 §8.8.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct EntityTag<'a> {
-    /// `W/`: the tag names a version that is equivalent, not identical.
-    pub weak: bool,
-    /// What is between the quotes.
-    pub opaque: &'a [u8],
-}
-
-/// `etagc = %x21 / %x23-7E / obs-text`: visible ASCII but `"`, or a byte
-/// above ASCII.
-fn is_etagc(b: u8) -> bool {
-    b == 0x21 || (0x23..=0x7E).contains(&b) || b >= 0x80
-}
-
-/// Reads one `If-None-Match` field value (RFC 9110 §13.1.2):
-///
-/// ```text
-/// If-None-Match = "*" / #entity-tag
-/// entity-tag    = [ weak ] opaque-tag
-/// weak          = %s"W/"
-/// opaque-tag    = DQUOTE *etagc DQUOTE
-/// ```
-///
-/// `Some(tags)` for a list (empty elements allowed, RFC 9110 §5.6.1),
-/// `Some(vec![])` for `*`, `None` for anything else. A tag may hold a
-/// comma, so the list is read tag by tag, not split on commas.
-pub fn if_none_match(value: &[u8]) -> Option<Vec<EntityTag<'_>>> {
-    if trim_ows(value) == b"*" {
-        return Some(Vec::new());
-    }
-    let mut tags = Vec::new();
-    let mut rest = value;
-    loop {
-        rest = rest.trim_ascii_start();
-        match rest {
-            [] => return Some(tags),
-            [b',', after @ ..] => rest = after,
-            _ => {
-                let (tag, after) = entity_tag(rest)?;
-                tags.push(tag);
-                rest = after.trim_ascii_start();
-                if let [b',', after @ ..] = rest {
-                    rest = after;
-                } else if !rest.is_empty() {
-                    return None;
-                }
-            }
-        }
-    }
-}
-
-/// One entity-tag at the start of `text`, and what follows it.
-fn entity_tag(text: &[u8]) -> Option<(EntityTag<'_>, &[u8])> {
-    let (weak, quoted) = match text.strip_prefix(b"W/") {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let inner = quoted.strip_prefix(b"\"")?;
-    let end = inner.iter().position(|&b| b == b'"')?;
-    let opaque = &inner[..end];
-    opaque.iter().all(|&b| is_etagc(b)).then_some((EntityTag { weak, opaque }, &inner[end + 1..]))
-}
 
 /// What the `If-None-Match` lines of a request say: the first count among
 /// their tags, if every line is well formed. `If-None-Match` compares tags
@@ -180,41 +116,5 @@ fn picture<'a>(request: &Request<'_, 'a>, sent_tags: &[&'a [u8]], previous: Opti
             "Your browser keeps this page in its cache with its ETag, and before using it again sends the tag back \
              in If-None-Match."
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tags(value: &[u8]) -> Option<Vec<(bool, &[u8])>> {
-        if_none_match(value).map(|tags| tags.iter().map(|t| (t.weak, t.opaque)).collect())
-    }
-
-    #[test]
-    fn if_none_match_is_read_by_its_grammar() {
-        type Case<'a> = (&'a [u8], Option<Vec<(bool, &'a [u8])>>);
-        let cases: Vec<Case> = vec![
-            (b"\"3\"", Some(vec![(false, b"3")])),
-            (b"W/\"3\"", Some(vec![(true, b"3")])),
-            (b" \"1\" , W/\"2\",\"\"", Some(vec![(false, b"1"), (true, b"2"), (false, b"")])),
-            (b"\"a,b\", \"c\"", Some(vec![(false, b"a,b"), (false, b"c")])),
-            (b", ,\"1\",", Some(vec![(false, b"1")])),
-            (b"\"\xff\"", Some(vec![(false, b"\xff")])),
-            (b"*", Some(vec![])),
-            (b"", Some(vec![])),
-            (b"3", None),
-            (b"\"3", None),
-            (b"\"3\"x", None),
-            (b"\"3\" \"4\"", None),
-            (b"w/\"3\"", None),
-            (b"W/ \"3\"", None),
-            (b"*, \"3\"", None),
-            (b"\"a\x7fb\"", None),
-            (b"\"a\"b\"", None),
-        ];
-        for (value, expected) in cases {
-            assert_eq!(tags(value), expected, "{:?}", String::from_utf8_lossy(value));
-        }
     }
 }

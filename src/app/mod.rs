@@ -25,24 +25,24 @@
 //! a balancer), every answer says it: in a `Served-By` header, and in
 //! the footer of every page.
 
-pub mod cookie_counter;
-pub mod cookie_lab;
-pub mod count;
-pub mod echo;
-pub mod etag_counter;
-pub mod exchange;
-pub mod hex;
-pub mod hidden_field;
-pub mod inspect;
-pub mod pages;
-pub mod routes;
-pub mod session_store;
-pub mod sessions;
-pub mod signed_cookie;
-pub mod signing;
-pub mod site;
-pub mod test_cookie;
-pub mod url_rewriting;
+pub(crate) mod cookie_counter;
+pub(crate) mod cookie_lab;
+pub(crate) mod count;
+pub(crate) mod echo;
+pub(crate) mod etag_counter;
+pub(crate) mod exchange;
+pub(crate) mod hex;
+pub(crate) mod hidden_field;
+pub(crate) mod inspect;
+pub(crate) mod pages;
+pub(crate) mod routes;
+pub(crate) mod session_store;
+pub(crate) mod sessions;
+pub(crate) mod signed_cookie;
+pub(crate) mod signing;
+pub(crate) mod site;
+pub(crate) mod test_cookie;
+pub(crate) mod url_rewriting;
 
 pub use routes::{COMPARISON_COLUMNS, comparison, listed_pages};
 

@@ -140,9 +140,6 @@ pub struct SessionCount<'a> {
     pub rejected: bool,
     /// Which kind of store keeps the session, for what that means.
     pub store: StoreKind,
-    /// Where the store is: "the memory of this process", "the SQLite file
-    /// sessions.db", "Redis at 127.0.0.1:6379, database 0".
-    pub place: &'a str,
     /// How long an unused session lives, in words.
     pub lifetime: String,
     /// The picture of this exchange.

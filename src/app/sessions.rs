@@ -51,7 +51,6 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         rejected,
         lifetime: in_words(app.sessions.ttl()),
         store: app.sessions.kind(),
-        place,
         exchange,
         served_by: app.name(),
     };
