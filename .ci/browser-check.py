@@ -442,8 +442,33 @@ def check_session_counter(browser, site):
         marks = texts_of(browser, "figure.exchange .sent mark") + texts_of(browser, "figure.exchange .srv mark")
         if marks != [shown_id, str(count)]:
             raise CheckFailed(f"the picture marks {marks}, expected {[shown_id, str(count)]}")
+    logged_in = log_in(browser, site)
     heading = start_over(browser, site, "/session_count/", "/session_count/forget/", "Forget me")
-    return f"sessionid is {flags}, counts 1, 2, 3 with the id cut short and the store's count marked, {heading!r}, then 1"
+    return (
+        f"sessionid is {flags}, counts 1, 2, 3 with the id cut short and the store's count marked; "
+        f"{logged_in}; {heading!r}, then 1"
+    )
+
+
+def log_in(browser, site):
+    """Presses "Log in": the session moves to a new id with its count, and
+    the old id opens nothing."""
+    old_id = find_cookie(browser, "sessionid")["value"]
+    click_and_wait(browser, "css selector", 'form[action="/session_count/cycle/"] button')
+    heading = h1_text(browser)
+    if heading != "Logged in: your session has a new id":
+        raise CheckFailed(f"after 'Log in' the h1 says {heading!r}")
+    new_id = find_cookie(browser, "sessionid")["value"]
+    if new_id == old_id:
+        raise CheckFailed("'Log in' kept the same session id")
+    browser.get(site.base + "/session_count/")
+    if count_shown(browser, site.title("/session_count/")) != 4:
+        raise CheckFailed("after 'Log in' the count did not carry on to 4")
+    browser.add_cookie({"name": "sessionid", "value": old_id, "path": "/"})
+    browser.get(site.base + "/session_count/")
+    if count_shown(browser, site.title("/session_count/")) != 1 or "not adopted" not in browser.source():
+        raise CheckFailed("the id from before 'Log in' still opened the session")
+    return "'Log in' moved the count to a new id (4 on the next visit) and the old id then opened nothing"
 
 
 def check_signed_counter(browser, site):
