@@ -163,6 +163,29 @@ fn shutdown_finishes_a_request_in_flight_and_closes_idle_connections() {
 }
 
 #[test]
+fn once_shutdown_begins_new_clients_are_refused_rather_than_left_waiting() {
+    let config = Config { shutdown_grace: Duration::from_secs(5), ..test_config() };
+    let server = TestServer::with_config(config);
+    let addr = server.addr;
+    // A request in flight keeps the server in its grace time.
+    let mut busy = server.client();
+    busy.send(b"GET /count_view/ HTTP/1.1\r\nHost: a\r\n");
+    let mut probe = server.client();
+    assert_eq!(probe.send(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n").response().status, 200);
+    let stopper = std::thread::spawn(move || server.stop());
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match std::net::TcpStream::connect_timeout(&addr, PATIENCE) {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => break,
+            Err(e) => panic!("connecting failed otherwise: {e}"),
+            Ok(_) => assert!(Instant::now() < deadline, "still accepting connections during shutdown"),
+        }
+    }
+    busy.send(b"\r\n").response();
+    stopper.join().unwrap();
+}
+
+#[test]
 fn the_binary_prints_where_it_listens_and_an_access_line_per_request() {
     let binary = Binary::start(&[]);
     let mut client = Client::connect(binary.addr);

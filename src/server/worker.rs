@@ -84,8 +84,10 @@ impl Handle {
 
 pub(super) struct Worker<H> {
     poll: Poll,
-    /// This worker's copy of the listening socket.
-    listener: TcpListener,
+    /// This worker's copy of the listening socket, dropped when shutdown
+    /// begins, so that once every copy is gone new clients are refused at
+    /// once rather than left waiting.
+    listener: Option<TcpListener>,
     /// The listener may have connections waiting that this worker left for
     /// the next turn.
     may_accept: bool,
@@ -139,7 +141,7 @@ impl<H: Handler> Worker<H> {
         let now = Instant::now();
         let mut worker = Worker {
             poll,
-            listener,
+            listener: Some(listener),
             may_accept: accepts,
             accept_backoff: None,
             conns: Slab::default(),
@@ -246,7 +248,7 @@ impl<H: Handler> Worker<H> {
     /// running out of file descriptors (EMFILE) must slow the server down,
     /// not stop it, nor spin.
     fn accept(&mut self) {
-        if !self.may_accept || self.grace_end.is_some() {
+        if !self.may_accept || self.listener.is_none() {
             return;
         }
         match self.accept_backoff {
@@ -254,7 +256,8 @@ impl<H: Handler> Worker<H> {
             _ => {}
         }
         for _ in 0..ACCEPTS_PER_TURN {
-            match self.listener.accept() {
+            let Some(listener) = &self.listener else { return };
+            match listener.accept() {
                 Ok((stream, peer)) => self.admit(stream, PeerName::new(peer)),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.may_accept = false;
@@ -339,6 +342,7 @@ impl<H: Handler> Worker<H> {
     /// worker is done (no connections left, or the grace time is up).
     fn wind_down(&mut self) -> bool {
         let grace_end = *self.grace_end.get_or_insert(self.now + self.config.shutdown_grace);
+        self.listener = None;
         let idle: Vec<usize> = self.conns.iter().filter(|(_, held)| held.conn.is_idle()).map(|(k, _)| k).collect();
         for key in idle {
             self.conns.remove(key);
