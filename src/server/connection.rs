@@ -10,16 +10,20 @@
 //! | `Closing`  | the client to take the last answer   | write timeout   | reset           |
 //! | `Draining` | the client to close its side         | linger          | close           |
 //!
-//! ```text
-//!  accept --> Head --(head in, body to come)--> Body
-//!               |                                |
-//!               +------(request answered)--------+--> Write --(all taken)--> Idle, Head or Body
-//!                                                |      ^                     (what the held input is)
-//!  Idle --(first byte)--> Head                   |      |
-//!                                                +------+--(the answer closes)--> Closing
-//!  Closing --(all taken)--> closed, or Draining if the client may still be sending
-//!  Draining --(the client closes, or linger)--> closed
-//! ```
+//! What moves a connection from one state to another:
+//!
+//! - accepted: `Head` (the first head's timeout counts from accept);
+//! - `Idle` to `Head`: the first byte of a request arrives;
+//! - `Head` to `Body`: the head is in, and a body follows;
+//! - a request answered: `Write` if the socket did not take the whole
+//!   answer at once, otherwise `Idle`, `Head` or `Body`, as the input
+//!   still held says (pipelined requests may be waiting);
+//! - `Write` to `Idle`, `Head` or `Body`: the socket took everything;
+//! - any state to `Closing`: the answer ends the connection
+//!   (`Connection: close`, an error, a `408`, the client closed its side);
+//! - `Closing` to closed, or to `Draining` (our FIN sent) when the client
+//!   may still be sending;
+//! - `Draining` to closed: the client closes its side, or the linger ends.
 //!
 //! A new connection starts in `Head`, its header timeout counted from
 //! accept; one that sends nothing is closed without a word, as is an idle
