@@ -7,7 +7,12 @@
 //! - [`app`]: the pages, each a way of keeping state across requests;
 //! - [`server`]: the sockets, threads and timeouts that carry it all;
 //! - [`config`] and [`log`]: the limits, and what the server prints.
+//!
+//! Read these docs with `cargo doc --document-private-items --open`: the
+//! chapters link to modules that are private to the crate (so that the
+//! compiler finds what nothing uses), and only then are the links live.
 #![forbid(unsafe_code)]
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod app;
 pub mod config;

@@ -1,7 +1,7 @@
 //! `/session_count/`: the state on the server, found by an id in a cookie.
 //!
 //! The browser holds `sessionid=<random id>`; the count sits in the
-//! server's [`SessionStore`](super::session_store::SessionStore). The user
+//! server's [`SessionStore`]. The user
 //! can no longer change the count, only present an id; the server must now
 //! remember every visitor. In memory (the default) it loses them all when
 //! it restarts, and a second server does not know them; in SQLite or Redis
