@@ -203,6 +203,22 @@ fn the_binary_prints_where_it_listens_and_an_access_line_per_request() {
 }
 
 #[test]
+fn the_log_lists_requests_in_the_order_they_were_answered_whichever_worker_answered() {
+    let binary = Binary::start(&["--threads", "2"]);
+    for n in 1..=6 {
+        // A new connection each time, as six curls in a row would make.
+        let response =
+            Client::connect(binary.addr).send(format!("GET /?n={n} HTTP/1.1\r\nHost: a\r\n\r\n").as_bytes()).response();
+        assert_eq!(response.status, 200);
+    }
+    let order: Vec<String> = (0..6).map(|_| binary.line()).collect();
+    for (i, line) in order.iter().enumerate() {
+        assert!(line.contains(&format!("\"GET /?n={} HTTP/1.1\" 200", i + 1)), "line {}: {order:#?}", i + 1);
+        assert!(line.starts_with('[') && line.contains(" UTC] "), "the time zone is named: {line}");
+    }
+}
+
+#[test]
 fn trace_prints_both_heads() {
     let binary = Binary::start(&["--trace"]);
     let mut client = Client::connect(binary.addr);
