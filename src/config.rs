@@ -97,7 +97,8 @@ pub struct Config {
     /// workers are rarely made to wait. Measured on two cores with the
     /// load generator beside the server: two workers answered 1% of
     /// requests after about 3.5 ms, one worker after 0.7 ms, at the same
-    /// rate (BENCHMARKS.md).
+    /// rate (BENCHMARKS.md). On Windows the server runs one worker
+    /// whatever this says (only one can accept there).
     pub threads: usize,
     /// Open connections beyond which a new one is answered `503` and
     /// closed. Default is 10 000.

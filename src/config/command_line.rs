@@ -45,7 +45,9 @@ const OPTIONS: &[Opt] = &[
         long: "threads",
         value: "N",
         help: &["worker threads, each with its own connections"],
-        default: |c| Some(format!("one per core but one, at least one: {} here", c.threads)),
+        // The rule, not this machine's number: the help (and the README,
+        // which shows it) reads the same everywhere.
+        default: |_| Some("one per core but one, at least one".into()),
         apply: |c, v| set(&mut c.threads, number(v)),
     },
     Opt {

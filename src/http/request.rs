@@ -265,6 +265,11 @@ fn field_line_flaw(line: &[u8]) -> Option<Problem> {
     if name.last().is_some_and(|&b| is_ows(b)) {
         return Some(Problem::SpaceBeforeColon);
     }
+    // `Host 127.0.0.1:8000`: a name holds no space, so the colon found is
+    // the port's, and the one after the name was forgotten.
+    if name.iter().any(|&b| is_ows(b)) {
+        return Some(Problem::NoColon);
+    }
     if !is_token(name) {
         return Some(Problem::NameNotToken);
     }
@@ -462,6 +467,7 @@ mod tests {
             (b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", bad(1, NotThreeParts)),
             (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", bad(2, SpaceBeforeColon)),
             (b"GET / HTTP/1.1\r\nHost a\r\n\r\n", bad(2, NoColon)),
+            (b"GET / HTTP/1.1\r\nHost 127.0.0.1:8000\r\n\r\n", bad(2, NoColon)),
             (b"GET / HTTP/1.1\r\nHost: a\r\n: x\r\n\r\n", bad(3, NameNotToken)),
             (b"GET / HTTP/1.1\r\nHost: a\r\nX(y): x\r\n\r\n", bad(3, NameNotToken)),
             (b"GET /\x01 HTTP/1.1\r\nHost: a\r\n\r\n", bad(1, ControlInTarget)),

@@ -190,7 +190,10 @@ impl<H: crate::http::Handler> Pool<H> {
         journal: Arc<Journal>,
     ) -> io::Result<Self> {
         let mut pool = Pool { workers: Vec::new(), listener, config, handler, shared, journal };
-        for id in 0..pool.config.threads {
+        // Only the first worker accepts where several pollers cannot share
+        // the listener (see `worker.rs`): more would start and serve no one.
+        let threads = if cfg!(unix) { pool.config.threads } else { 1 };
+        for id in 0..threads {
             let worker = pool.spawn(id)?;
             pool.workers.push(worker);
         }
