@@ -164,6 +164,18 @@ check() {
 }
 
 # counts_were EXPECTED...: whether the counts seen so far are exactly these.
+# Visits a page four times through the balancer, saying where each visit
+# went; leaves the counts in $counts and the servers in $servers ("abab").
+four_visits() {
+    counts="" servers=""
+    for i in 1 2 3 4; do
+        visit "$1"
+        counts="$counts $count"
+        servers="$servers$served_by"
+        echo "  request $i went to $served_by: count $count"
+    done
+}
+
 counts_were() {
     [ "${counts# }" = "$*" ]
 }
@@ -238,13 +250,7 @@ for store in "redis://127.0.0.1:$port_redis" "sqlite:$work/sessions.db"; do
     start_server b "$port_b" --sessions "$store"
     start_balancer roundrobin
     new_visitor
-    counts="" servers=""
-    for i in 1 2 3 4; do
-        visit /session_count/
-        counts="$counts $count"
-        servers="$servers$served_by"
-        echo "  request $i went to $served_by: count $count"
-    done
+    four_visits /session_count/
     check counts_were 1 2 3 4 -- "the count goes on whichever server answers"
     check test "$servers" = abab -o "$servers" = baba -- "the requests alternated between a and b"
     echo "  Now a stops."
@@ -307,13 +313,7 @@ start_server a "$port_a"
 start_server b "$port_b"
 start_balancer roundrobin
 new_visitor
-counts="" servers=""
-for i in 1 2 3 4; do
-    visit /signed_count/
-    counts="$counts $count"
-    servers="$servers$served_by"
-    echo "  request $i went to $served_by: count $count"
-done
+four_visits /signed_count/
 check counts_were 1 2 3 4 -- "with one key they agree, and neither stores anything"
 check test "$servers" = abab -o "$servers" = baba -- "the requests alternated between a and b"
 

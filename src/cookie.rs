@@ -437,9 +437,12 @@ impl fmt::Display for SetCookie<'_> {
 }
 
 impl Response {
-    /// Adds a `Set-Cookie` header line.
-    pub fn set_cookie(&mut self, cookie: &SetCookie) {
-        self.header("Set-Cookie", &cookie.to_header());
+    /// Adds a `Set-Cookie` header line, and gives back its value, for a
+    /// page that shows what it sent.
+    pub fn set_cookie(&mut self, cookie: &SetCookie) -> String {
+        let value = cookie.to_header();
+        self.header("Set-Cookie", &value);
+        value
     }
 }
 
@@ -449,22 +452,14 @@ mod conformance;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::request::{Parsed, parse};
-    use std::mem::MaybeUninit;
 
     /// The pairs a request with these `Cookie` lines yields.
     fn parsed_pairs(lines: &[&[u8]]) -> Vec<(String, String)> {
-        let mut head = b"GET / HTTP/1.1\r\nHost: a\r\n".to_vec();
-        for line in lines {
-            head.extend_from_slice(b"Cookie:");
-            head.extend_from_slice(line);
-            head.extend_from_slice(b"\r\n");
-        }
-        head.extend_from_slice(b"\r\n");
-        let mut slots = [const { MaybeUninit::uninit() }; 16];
-        let Ok(Parsed::Complete(request, _)) = parse(&head, &mut slots) else { panic!("{head:?}") };
+        let lines: Vec<Vec<u8>> = lines.iter().map(|line| line.to_vec()).collect();
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        pairs(&request).map(|(n, v)| (text(n), text(v))).collect()
+        super::conformance::with_cookie_lines(&lines, |request| {
+            pairs(request).map(|(n, v)| (text(n), text(v))).collect()
+        })
     }
 
     /// `Cookie` header lines, and the pairs they hold.

@@ -30,8 +30,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let count = next_count(previous);
     let value = Decimal::new(count);
     // Written out once, for the header and for the picture.
-    let header = SetCookie::new(COOKIE, value.as_str()).to_header();
-    response.header("Set-Cookie", &header);
+    let header = response.set_cookie(&SetCookie::new(COOKIE, value.as_str()));
     no_store(response);
     let exchange =
         picture(request, previous_text.as_ref().map(Decimal::as_str), invalid.is_some(), value.as_str(), &header);

@@ -319,9 +319,8 @@ fn back_to_the_lab(app: &App, request: &Request, response: &mut Response, cookie
     let status = if request.method == Method::Post { Status::SEE_OTHER } else { Status::FOUND };
     response.set_status(status);
     response.header("Location", PATH);
-    response.set_cookie(cookie);
+    let header = response.set_cookie(cookie);
     no_store(response);
-    let header = cookie.to_header();
     render(response, &pages::LabDone { status, done, set_cookie: &header, served_by: app.name() });
 }
 

@@ -34,15 +34,11 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
         Err(error) => return cannot_answer(app, error, response),
     };
     let id = visit.key.to_hex();
-    // `sessionid=<id>` and the attributes, which are the same for every
-    // session (what `session_cookie(app, id)` writes, made once).
-    let full_header = [COOKIE, "=", id.as_str(), &app.session_cookie_attributes].concat();
-    response.header("Set-Cookie", &full_header);
-    no_store(response);
-    let rejected = visit.new && cookie::values(request, COOKIE).next().is_some();
     // The page shows the id cut short, in the Set-Cookie line too.
     let shown_id = echo::masked(id.as_str());
-    let header = shown_set_cookie(&full_header, id.as_str());
+    let header = set_session_cookie(app, response, id.as_str(), &shown_id);
+    no_store(response);
+    let rejected = visit.new && cookie::values(request, COOKIE).next().is_some();
     let place = app.sessions.place();
     let exchange = picture(request, &visit, rejected, &shown_id, place, &header);
     let page = pages::SessionCount {
@@ -114,11 +110,16 @@ fn presented<'r>(request: &'r Request) -> impl Iterator<Item = SessionKey> + 'r 
     cookie::values(request, COOKIE).filter_map(SessionKey::parse)
 }
 
-/// The cookie that carries a session's id.
-fn session_cookie<'a>(app: &App, id: &'a str) -> SetCookie<'a> {
-    with_attributes(&app.sessions, SetCookie::new(COOKIE, id))
+/// Sends the cookie that carries a session's id, and gives back its
+/// header as the pages show it, with `shown_id` for the id. Both are
+/// `sessionid=<id>` and attributes that are the same for every session,
+/// made once at start ([`cookie_attributes`]).
+fn set_session_cookie(app: &App, response: &mut Response, id: &str, shown_id: &str) -> String {
+    response.header("Set-Cookie", &[COOKIE, "=", id, &app.session_cookie_attributes].concat());
+    [COOKIE, "=", shown_id, &app.session_cookie_attributes].concat()
 }
 
+/// The attributes every session cookie carries.
 fn with_attributes<'a>(sessions: &SessionStore, cookie: SetCookie<'a>) -> SetCookie<'a> {
     cookie.max_age(whole_seconds(sessions.ttl())).http_only().same_site(SameSite::Lax)
 }
@@ -205,26 +206,13 @@ pub fn cycle(app: &App, request: &Request, _body: &[u8], response: &mut Response
         return render(response, &page);
     };
     let (old, new) = (cycle.old.to_hex(), cycle.new.to_hex());
-    let set_cookie = session_cookie(app, new.as_str());
-    response.set_cookie(&set_cookie);
+    let shown = set_session_cookie(app, response, new.as_str(), &echo::masked(new.as_str()));
     let page = pages::SessionCycle {
         moved: Some((&old.as_str()[..echo::SHOWN], &new.as_str()[..echo::SHOWN], cycle.count)),
-        set_cookie: Some(shown_set_cookie(&set_cookie.to_header(), new.as_str())),
+        set_cookie: Some(shown),
         served_by: app.name(),
     };
     render(response, &page);
-}
-
-/// A `Set-Cookie` value with its id cut short, for a page: a page that
-/// prints a whole session id hands it to any script running in the page,
-/// which is exactly what `HttpOnly` is there to prevent.
-fn shown_set_cookie(header: &str, id: &str) -> String {
-    // The header begins `sessionid=<id>`.
-    let attributes = header.strip_prefix(COOKIE).and_then(|h| h.strip_prefix('=')).and_then(|h| h.strip_prefix(id));
-    match attributes {
-        Some(attributes) => [COOKIE, "=", &echo::masked(id), attributes].concat(),
-        None => header.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -236,7 +224,7 @@ mod tests {
         let app = App::new(&crate::Config::default()).unwrap();
         let id = "0123456789abcdef0123456789abcdef";
         let made_once = [COOKIE, "=", id, &app.session_cookie_attributes].concat();
-        assert_eq!(made_once, session_cookie(&app, id).to_header());
+        assert_eq!(made_once, with_attributes(&app.sessions, SetCookie::new(COOKIE, id)).to_header());
         assert_eq!(made_once, format!("sessionid={id}; Path=/; Max-Age=1209600; HttpOnly; SameSite=Lax"));
     }
 

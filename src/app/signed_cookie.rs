@@ -40,9 +40,8 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
     let count = next_count(previous);
     let value = app.signer.sign(COOKIE, count);
     let set_cookie = SetCookie::new(COOKIE, &value);
-    response.set_cookie(&set_cookie);
+    let header = response.set_cookie(&set_cookie);
     no_store(response);
-    let header = set_cookie.to_header();
     let exchange = picture(request, valid, rejected, old_key, count, &header);
     let page = pages::SignedCount {
         walk: routes::walk(PATH),

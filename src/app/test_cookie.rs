@@ -19,11 +19,9 @@ const VALUE: &str = "worked";
 /// The test page's path, for its place on the index.
 const PATH: &str = "/test_cookie/";
 
-/// Asks the browser to store the test cookie.
-pub fn set_test_cookie(response: &mut Response) -> SetCookie<'static> {
-    let cookie = SetCookie::new(NAME, VALUE);
-    response.set_cookie(&cookie);
-    cookie
+/// Asks the browser to store the test cookie; gives back the header sent.
+pub fn set_test_cookie(response: &mut Response) -> String {
+    response.set_cookie(&SetCookie::new(NAME, VALUE))
 }
 
 /// Whether the test cookie came back with this request.
@@ -31,11 +29,10 @@ pub fn test_cookie_worked(request: &Request) -> bool {
     cookie::values(request, NAME).any(|value| value == VALUE.as_bytes())
 }
 
-/// Asks the browser to forget the test cookie, once it has done its job.
-pub fn delete_test_cookie(response: &mut Response) -> SetCookie<'static> {
-    let cookie = SetCookie::deletion(NAME, "/");
-    response.set_cookie(&cookie);
-    cookie
+/// Asks the browser to forget the test cookie, once it has done its job;
+/// gives back the header sent.
+pub fn delete_test_cookie(response: &mut Response) -> String {
+    response.set_cookie(&SetCookie::deletion(NAME, "/"))
 }
 
 /// Whether a pair is the test cookie, as it should come back.
@@ -45,7 +42,7 @@ fn is_test_cookie(name: &[u8], value: &[u8]) -> bool {
 
 /// Sets the cookie and links to the check.
 pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
-    let header = set_test_cookie(response).to_header();
+    let header = set_test_cookie(response);
     no_store(response);
     let sent = echo::cookie_lines(request, |_, _| false);
     let exchange = Exchange {
@@ -68,7 +65,7 @@ pub fn page(app: &App, request: &Request, _body: &[u8], response: &mut Response)
 pub fn check(app: &App, request: &Request, _body: &[u8], response: &mut Response) {
     let worked = test_cookie_worked(request);
     let other_cookies = cookie::pairs(request).any(|(name, value)| !is_test_cookie(name, value));
-    let header = worked.then(|| delete_test_cookie(response).to_header());
+    let header = worked.then(|| delete_test_cookie(response));
     no_store(response);
     let sent = echo::cookie_lines(request, is_test_cookie);
     let mut answered = Vec::with_capacity(1);

@@ -31,7 +31,7 @@ type Pair = (String, String);
 
 /// Parses a request carrying these `Cookie` header lines and hands it to
 /// `read`.
-fn with_cookie_lines<R>(lines: &[Vec<u8>], read: impl FnOnce(&Request) -> R) -> R {
+pub(super) fn with_cookie_lines<R>(lines: &[Vec<u8>], read: impl FnOnce(&Request) -> R) -> R {
     let mut head = b"GET / HTTP/1.1\r\nHost: localhost\r\n".to_vec();
     for line in lines {
         head.extend_from_slice(b"Cookie: ");

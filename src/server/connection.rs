@@ -564,21 +564,16 @@ mod tests {
         }
 
         fn serve(&mut self) -> Next {
-            let mut turn = Turn {
-                handler: &Pages,
-                config: &self.config,
-                now: self.now,
-                closing: false,
-                scratch: &mut self.scratch,
-            };
-            self.conn.serve(&mut turn)
+            self.act(Connection::serve)
         }
 
         /// The worker's sweep: expire the connection if its deadline has passed.
         fn sweep(&mut self) -> Option<Next> {
-            if self.now < self.conn.deadline() {
-                return None;
-            }
+            (self.now >= self.conn.deadline()).then(|| self.act(Connection::expire))
+        }
+
+        /// Lends the connection a turn at the clock's time, as the worker does.
+        fn act(&mut self, act: fn(&mut Connection<FakeSocket>, &mut Turn<Pages>) -> Next) -> Next {
             let mut turn = Turn {
                 handler: &Pages,
                 config: &self.config,
@@ -586,7 +581,7 @@ mod tests {
                 closing: false,
                 scratch: &mut self.scratch,
             };
-            Some(self.conn.expire(&mut turn))
+            act(&mut self.conn, &mut turn)
         }
 
         /// Everything written since the last call, as text.
