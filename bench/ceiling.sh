@@ -14,9 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
-for tool in wrk python3 curl; do
-    command -v "$tool" >/dev/null || { echo "ceiling.sh needs $tool (apt-get install $tool)" >&2; exit 1; }
-done
+. bench/common.sh
+need wrk python3 curl
 export CONNS=${CONNS:-"64 512"} CLOSE=0
 page=${PAGE:-/count_view/}
 
@@ -24,19 +23,12 @@ cargo build --release --quiet
 cargo build --release --quiet --manifest-path bench/hyper_peer/Cargo.toml
 cargo build --release --quiet --manifest-path bench/zero_work/Cargo.toml
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() {
-    for _ in $(seq 50); do
-        curl -s -o /dev/null "http://127.0.0.1:$1$page" && return
-        sleep 0.1
-    done
-}
 ports=($(free_port) $(free_port) $(free_port) $(free_port))
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 target/release/pagecount --bind "127.0.0.1:${ports[0]}" >/dev/null 2>&1 &
 pids+=($!)
-wait_for "${ports[0]}"
+wait_for "http://127.0.0.1:${ports[0]}$page"
 # The length of pagecount's page as wrk will get it (same cookie).
 length=$(curl -s -H "Cookie: ${COOKIE:-count=41}" "http://127.0.0.1:${ports[0]}$page" | wc -c)
 bench/hyper_peer/target/release/hyper_peer "127.0.0.1:${ports[1]}" >/dev/null &
@@ -45,7 +37,7 @@ bench/hyper_peer/target/release/hyper_peer "127.0.0.1:${ports[2]}" "$length" >/d
 pids+=($!)
 bench/zero_work/target/release/zero_work "127.0.0.1:${ports[3]}" "$length" >/dev/null &
 pids+=($!)
-for port in "${ports[@]:1}"; do wait_for "$port"; done
+for port in "${ports[@]:1}"; do wait_for "http://127.0.0.1:$port$page"; done
 echo "pagecount's page: $length bytes"
 
 servers=("pagecount=http://127.0.0.1:${ports[0]}$page" "hyper=http://127.0.0.1:${ports[1]}$page"

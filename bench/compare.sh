@@ -13,16 +13,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
-for tool in wrk python3 curl; do
-    command -v "$tool" >/dev/null || { echo "compare.sh needs $tool (apt-get install $tool)" >&2; exit 1; }
-done
+. bench/common.sh
+need wrk python3 curl
 export CLOSE=${CLOSE:-1}
 page=${PAGE:-/count_view/}
 
 cargo build --release --quiet
 cargo build --release --quiet --manifest-path bench/hyper_peer/Cargo.toml
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ours=$(free_port)
 theirs=$(free_port)
 # shellcheck disable=SC2086 # PAGECOUNT_ARGS is a list of options
@@ -31,12 +29,7 @@ pagecount_pid=$!
 bench/hyper_peer/target/release/hyper_peer "127.0.0.1:$theirs" >/dev/null &
 hyper_pid=$!
 trap 'kill "$pagecount_pid" "$hyper_pid" 2>/dev/null || true' EXIT
-for port in "$ours" "$theirs"; do
-    for _ in $(seq 50); do
-        curl -s -o /dev/null "http://127.0.0.1:$port$page" && break
-        sleep 0.1
-    done
-done
+for port in "$ours" "$theirs"; do wait_for "http://127.0.0.1:$port$page"; done
 
 pagecount="pagecount=http://127.0.0.1:$ours$page"
 hyper="hyper=http://127.0.0.1:$theirs$page"
